@@ -13,8 +13,9 @@ import java.nio.ByteOrder;
  * Direction follows RFC 5103: "forward" is the direction of the flow's first packet (the
  * initiator), "reverse" the other one. Counters are deltas since the flow's previous record.
  * <p>
- * Layout (little endian, fixed part {@link #FIXED_LENGTH} bytes). Fields marked "reserved" are
- * written as zero until the issue that owns them (DPI, offload) fills them.
+ * Layout (little endian): a fixed part of {@link #FIXED_LENGTH} bytes, then the application name
+ * and the server name as ASCII bytes (lengths in the fixed part). Application fields are zero when
+ * DPI is off; hardware fields are zero when the flow was never offloaded.
  */
 public final class FlowRecord
 {
@@ -43,7 +44,26 @@ public final class FlowRecord
     public static final int FWD_LAST_MS_OFFSET = 104;
     public static final int REV_FIRST_MS_OFFSET = 112;
     public static final int REV_LAST_MS_OFFSET = 120;
-    public static final int FIXED_LENGTH = 128;
+    public static final int HW_PACKETS_OFFSET = 128;        // u64: part of the packets counted by an offload device
+    public static final int HW_OCTETS_OFFSET = 136;         // u64: part of the IP octets counted by the device
+    public static final int MASTER_PROTOCOL_OFFSET = 144;   // u16: nDPI master protocol id (e.g. TLS)
+    public static final int APP_PROTOCOL_OFFSET = 146;      // u16: nDPI application protocol id (e.g. YouTube)
+    public static final int CATEGORY_OFFSET = 148;          // u16: nDPI category id
+    public static final int DETECTION_OFFSET = 150;         // byte: DETECTION_*
+    public static final int APP_NAME_LENGTH_OFFSET = 151;   // byte: length of the application name
+    public static final int SERVER_NAME_LENGTH_OFFSET = 152; // byte: length of the server name
+    public static final int FIXED_LENGTH = 160;
+    public static final int MAX_APP_NAME_LENGTH = 64;
+    public static final int MAX_SERVER_NAME_LENGTH = 255;
+    /** Largest encoded record: size buffers and ring messages with it. */
+    public static final int MAX_LENGTH = FIXED_LENGTH + MAX_APP_NAME_LENGTH + MAX_SERVER_NAME_LENGTH;
+
+    /** No DPI verdict (DPI off, or the flow ended before any classification attempt). */
+    public static final int DETECTION_NONE = 0;
+    /** nDPI recognised the protocol by dissection. */
+    public static final int DETECTION_DETECTED = 1;
+    /** nDPI gave up and guessed (by port or by IP): a best guess, not a detection. */
+    public static final int DETECTION_GUESSED = 2;
 
     /** Flag: the probe observed this flow as a layer-3 flow only (no ports: fragments, broken L4). */
     public static final int FLAG_L3_ONLY = 0x01;
@@ -76,10 +96,10 @@ public final class FlowRecord
         return offset;
     }
 
-    /** Encoded length of the record (the fixed part; DPI and offload add their part later). */
+    /** Encoded length of the record: the fixed part and both names. */
     public int length()
     {
-        return FIXED_LENGTH;
+        return FIXED_LENGTH + appNameLength() + serverNameLength();
     }
 
     /** Zeroes the fixed part so a record can be filled field by field. */
@@ -367,6 +387,117 @@ public final class FlowRecord
     public FlowRecord revLastMillis(final long value)
     {
         buffer.putLong(offset + REV_LAST_MS_OFFSET, value, ORDER);
+        return this;
+    }
+
+    public long hwPackets()
+    {
+        return buffer.getLong(offset + HW_PACKETS_OFFSET, ORDER);
+    }
+
+    public FlowRecord hwPackets(final long value)
+    {
+        buffer.putLong(offset + HW_PACKETS_OFFSET, value, ORDER);
+        return this;
+    }
+
+    public long hwOctets()
+    {
+        return buffer.getLong(offset + HW_OCTETS_OFFSET, ORDER);
+    }
+
+    public FlowRecord hwOctets(final long value)
+    {
+        buffer.putLong(offset + HW_OCTETS_OFFSET, value, ORDER);
+        return this;
+    }
+
+    public int masterProtocol()
+    {
+        return buffer.getShort(offset + MASTER_PROTOCOL_OFFSET, ORDER) & 0xFFFF;
+    }
+
+    public FlowRecord masterProtocol(final int id)
+    {
+        buffer.putShort(offset + MASTER_PROTOCOL_OFFSET, (short)id, ORDER);
+        return this;
+    }
+
+    public int appProtocol()
+    {
+        return buffer.getShort(offset + APP_PROTOCOL_OFFSET, ORDER) & 0xFFFF;
+    }
+
+    public FlowRecord appProtocol(final int id)
+    {
+        buffer.putShort(offset + APP_PROTOCOL_OFFSET, (short)id, ORDER);
+        return this;
+    }
+
+    public int category()
+    {
+        return buffer.getShort(offset + CATEGORY_OFFSET, ORDER) & 0xFFFF;
+    }
+
+    public FlowRecord category(final int id)
+    {
+        buffer.putShort(offset + CATEGORY_OFFSET, (short)id, ORDER);
+        return this;
+    }
+
+    public int detection()
+    {
+        return buffer.getByte(offset + DETECTION_OFFSET) & 0xFF;
+    }
+
+    public FlowRecord detection(final int detection)
+    {
+        buffer.putByte(offset + DETECTION_OFFSET, (byte)detection);
+        return this;
+    }
+
+    public int appNameLength()
+    {
+        return buffer.getByte(offset + APP_NAME_LENGTH_OFFSET) & 0xFF;
+    }
+
+    /** Offset in {@link #buffer()} of the application name's ASCII bytes, e.g. "TLS.YouTube". */
+    public int appNameOffset()
+    {
+        return offset + FIXED_LENGTH;
+    }
+
+    public int serverNameLength()
+    {
+        return buffer.getByte(offset + SERVER_NAME_LENGTH_OFFSET) & 0xFF;
+    }
+
+    /** Offset in {@link #buffer()} of the server name's ASCII bytes (TLS SNI, HTTP Host, DNS query). */
+    public int serverNameOffset()
+    {
+        return offset + FIXED_LENGTH + appNameLength();
+    }
+
+    /**
+     * Sets both names from {@code length} bytes at {@code source[index]} each, truncated to their
+     * maximum. Write the names last: they sit after the fixed part.
+     */
+    public FlowRecord names(
+        final DirectBuffer appName, final int appNameIndex, final int appNameLength,
+        final DirectBuffer serverName, final int serverNameIndex, final int serverNameLength)
+    {
+        final int app = Math.min(appNameLength, MAX_APP_NAME_LENGTH);
+        final int server = Math.min(serverNameLength, MAX_SERVER_NAME_LENGTH);
+        buffer.putByte(offset + APP_NAME_LENGTH_OFFSET, (byte)app);
+        buffer.putByte(offset + SERVER_NAME_LENGTH_OFFSET, (byte)server);
+        if (app > 0)
+        {
+            buffer.putBytes(offset + FIXED_LENGTH, appName, appNameIndex, app);
+        }
+        if (server > 0)
+        {
+            buffer.putBytes(offset + FIXED_LENGTH + app, serverName, serverNameIndex, server);
+        }
         return this;
     }
 

@@ -31,6 +31,9 @@ public record ExportTarget(Format format, Transport transport, String host, int 
         "json:- (standard output), json:PATH, ipfix:udp://HOST:PORT, ipfix:tcp://HOST:PORT, ipfix:file:PATH";
 
     private static final String STDOUT_PATH = "-";
+    private static final String FILE_PREFIX = "file:";
+    private static final String UDP_PREFIX = "udp://";
+    private static final String TCP_PREFIX = "tcp://";
     private static final int MAX_PORT = 65535;
 
     /** How records are encoded. */
@@ -144,9 +147,9 @@ public record ExportTarget(Format format, Transport transport, String host, int 
         final String location = switch (transport)
         {
             case STDOUT -> STDOUT_PATH;
-            case FILE -> Format.IPFIX == format ? "file:" + path : path.toString();
-            case UDP -> "udp://" + hostText() + ":" + port;
-            case TCP -> "tcp://" + hostText() + ":" + port;
+            case FILE -> Format.IPFIX == format ? FILE_PREFIX + path : path.toString();
+            case UDP -> UDP_PREFIX + hostText() + ":" + port;
+            case TCP -> TCP_PREFIX + hostText() + ":" + port;
         };
 
         return format.scheme() + ":" + location;
@@ -159,26 +162,30 @@ public record ExportTarget(Format format, Transport transport, String host, int 
 
     private static ExportTarget parseIpfix(final String spec, final String rest)
     {
-        if (startsWithIgnoreCase(rest, "file:"))
+        if (startsWithIgnoreCase(rest, FILE_PREFIX))
         {
-            return new ExportTarget(Format.IPFIX, Transport.FILE, null, 0, parsePath(spec, rest.substring(5)));
+            return new ExportTarget(
+                Format.IPFIX, Transport.FILE, null, 0, parsePath(spec, rest.substring(FILE_PREFIX.length())));
         }
 
         final Transport transport;
-        if (startsWithIgnoreCase(rest, "udp://"))
+        final String transportPrefix;
+        if (startsWithIgnoreCase(rest, UDP_PREFIX))
         {
             transport = Transport.UDP;
+            transportPrefix = UDP_PREFIX;
         }
-        else if (startsWithIgnoreCase(rest, "tcp://"))
+        else if (startsWithIgnoreCase(rest, TCP_PREFIX))
         {
             transport = Transport.TCP;
+            transportPrefix = TCP_PREFIX;
         }
         else
         {
             throw invalid(spec, "IPFIX needs udp://HOST:PORT, tcp://HOST:PORT or file:PATH after 'ipfix:'");
         }
 
-        final String hostAndPort = rest.substring("udp://".length());
+        final String hostAndPort = rest.substring(transportPrefix.length());
         if (hostAndPort.isEmpty())
         {
             throw invalid(spec, "it has no host");

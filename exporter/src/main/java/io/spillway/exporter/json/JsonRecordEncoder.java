@@ -1,0 +1,194 @@
+package io.spillway.exporter.json;
+
+import io.spillway.exporter.FlowRecord;
+import org.agrona.DirectBuffer;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes one {@link FlowRecord} as one line of JSON (ASCII, ending in '\n') into a byte array, without allocating.
+ * Field names are IANA IPFIX Information Element names, reverse direction names those of RFC 5103; the format is
+ * documented in docs/json.md, which must change with this class.
+ */
+public final class JsonRecordEncoder
+{
+    /** Upper bound of one encoded line: callers make this much room before {@link #encode}. */
+    public static final int MAX_LINE_LENGTH = 1024;
+
+    private static final int PROTOCOL_TCP = 6;
+    private static final int PROTOCOL_UDP = 17;
+    private static final int PROTOCOL_DCCP = 33;
+    private static final int PROTOCOL_SCTP = 132;
+    private static final int PROTOCOL_UDP_LITE = 136;
+
+    private static final byte[] SOURCE_IPV4_ADDRESS = name("sourceIPv4Address");
+    private static final byte[] DESTINATION_IPV4_ADDRESS = name("destinationIPv4Address");
+    private static final byte[] SOURCE_IPV6_ADDRESS = name("sourceIPv6Address");
+    private static final byte[] DESTINATION_IPV6_ADDRESS = name("destinationIPv6Address");
+    private static final byte[] SOURCE_TRANSPORT_PORT = name("sourceTransportPort");
+    private static final byte[] DESTINATION_TRANSPORT_PORT = name("destinationTransportPort");
+    private static final byte[] PROTOCOL_IDENTIFIER = name("protocolIdentifier");
+    private static final byte[] IP_VERSION = name("ipVersion");
+    private static final byte[] VLAN_ID = name("vlanId");
+    private static final byte[] INGRESS_INTERFACE = name("ingressInterface");
+    private static final byte[] FLOW_START_MILLISECONDS = name("flowStartMilliseconds");
+    private static final byte[] FLOW_END_MILLISECONDS = name("flowEndMilliseconds");
+    private static final byte[] PACKET_DELTA_COUNT = name("packetDeltaCount");
+    private static final byte[] OCTET_DELTA_COUNT = name("octetDeltaCount");
+    private static final byte[] LAYER2_OCTET_DELTA_COUNT = name("layer2OctetDeltaCount");
+    private static final byte[] REVERSE_PACKET_DELTA_COUNT = name("reversePacketDeltaCount");
+    private static final byte[] REVERSE_OCTET_DELTA_COUNT = name("reverseOctetDeltaCount");
+    private static final byte[] REVERSE_LAYER2_OCTET_DELTA_COUNT = name("reverseLayer2OctetDeltaCount");
+    private static final byte[] REVERSE_FLOW_START_MILLISECONDS = name("reverseFlowStartMilliseconds");
+    private static final byte[] REVERSE_FLOW_END_MILLISECONDS = name("reverseFlowEndMilliseconds");
+    private static final byte[] TCP_CONTROL_BITS = name("tcpControlBits");
+    private static final byte[] REVERSE_TCP_CONTROL_BITS = name("reverseTcpControlBits");
+    private static final byte[] FLOW_END_REASON = name("flowEndReason");
+
+    private JsonRecordEncoder()
+    {
+    }
+
+    /**
+     * Encodes {@code record} as one JSON object followed by '\n'.
+     *
+     * @param dst   array with at least {@link #MAX_LINE_LENGTH} bytes free from {@code index}.
+     * @param index where the line starts.
+     * @return the index just past the '\n'.
+     */
+    public static int encode(final FlowRecord record, final byte[] dst, final int index)
+    {
+        final int ipVersion = record.ipVersion() & 0xFF;
+        final int protocol = record.protocol();
+        final DirectBuffer buffer = record.buffer();
+        final int srcOffset = record.srcAddressOffset();
+        final int dstOffset = record.dstAddressOffset();
+
+        int i = index;
+        dst[i++] = '{';
+        if (4 == ipVersion)
+        {
+            i = putIPv4Field(dst, i, SOURCE_IPV4_ADDRESS, record.srcIPv4());
+            i = putIPv4Field(dst, i, DESTINATION_IPV4_ADDRESS, record.dstIPv4());
+        }
+        else if (6 == ipVersion)
+        {
+            i = putIPv6Field(dst, i, SOURCE_IPV6_ADDRESS, buffer, srcOffset);
+            i = putIPv6Field(dst, i, DESTINATION_IPV6_ADDRESS, buffer, dstOffset);
+        }
+
+        if (hasPorts(protocol, record.flags()))
+        {
+            i = putField(dst, i, SOURCE_TRANSPORT_PORT, record.srcPort());
+            i = putField(dst, i, DESTINATION_TRANSPORT_PORT, record.dstPort());
+        }
+        i = putField(dst, i, PROTOCOL_IDENTIFIER, protocol);
+        i = putField(dst, i, IP_VERSION, ipVersion);
+
+        final int vlanId = record.vlanId();
+        if (0 != vlanId)
+        {
+            i = putField(dst, i, VLAN_ID, vlanId);
+        }
+        i = putField(dst, i, INGRESS_INTERFACE, record.ingressInterface());
+        i = putSignedField(dst, i, FLOW_START_MILLISECONDS, record.flowStartMillis());
+        i = putSignedField(dst, i, FLOW_END_MILLISECONDS, record.flowEndMillis());
+
+        i = putField(dst, i, PACKET_DELTA_COUNT, record.fwdPackets());
+        i = putField(dst, i, OCTET_DELTA_COUNT, record.fwdOctets());
+        i = putField(dst, i, LAYER2_OCTET_DELTA_COUNT, record.fwdL2Octets());
+
+        final long reversePackets = record.revPackets();
+        i = putField(dst, i, REVERSE_PACKET_DELTA_COUNT, reversePackets);
+        i = putField(dst, i, REVERSE_OCTET_DELTA_COUNT, record.revOctets());
+        i = putField(dst, i, REVERSE_LAYER2_OCTET_DELTA_COUNT, record.revL2Octets());
+        if (0 != reversePackets)
+        {
+            i = putSignedField(dst, i, REVERSE_FLOW_START_MILLISECONDS, record.revFirstMillis());
+            i = putSignedField(dst, i, REVERSE_FLOW_END_MILLISECONDS, record.revLastMillis());
+        }
+
+        if (PROTOCOL_TCP == protocol)
+        {
+            i = putField(dst, i, TCP_CONTROL_BITS, record.fwdTcpFlags());
+            i = putField(dst, i, REVERSE_TCP_CONTROL_BITS, record.revTcpFlags());
+        }
+        i = putField(dst, i, FLOW_END_REASON, record.endReason());
+
+        // Every field ends in ','; the last one becomes the closing brace.
+        dst[i - 1] = '}';
+        dst[i] = '\n';
+
+        return i + 1;
+    }
+
+    /** Ports exist for transports that have them, unless the probe saw no transport header at all. */
+    static boolean hasPorts(final int protocol, final int flags)
+    {
+        if (0 != (flags & FlowRecord.FLAG_L3_ONLY))
+        {
+            return false;
+        }
+
+        return switch (protocol)
+        {
+            case PROTOCOL_TCP, PROTOCOL_UDP, PROTOCOL_DCCP, PROTOCOL_SCTP, PROTOCOL_UDP_LITE -> true;
+            default -> false;
+        };
+    }
+
+    private static int putField(final byte[] dst, final int index, final byte[] name, final long unsignedValue)
+    {
+        final int i = DecimalAscii.putUnsigned(dst, putName(dst, index, name), unsignedValue);
+        dst[i] = ',';
+
+        return i + 1;
+    }
+
+    private static int putSignedField(final byte[] dst, final int index, final byte[] name, final long value)
+    {
+        final int i = DecimalAscii.putSigned(dst, putName(dst, index, name), value);
+        dst[i] = ',';
+
+        return i + 1;
+    }
+
+    private static int putIPv4Field(final byte[] dst, final int index, final byte[] name, final int address)
+    {
+        int i = putName(dst, index, name);
+        dst[i++] = '"';
+        i = AddressAscii.putIPv4(dst, i, address);
+        dst[i++] = '"';
+        dst[i++] = ',';
+
+        return i;
+    }
+
+    private static int putIPv6Field(
+        final byte[] dst, final int index, final byte[] name, final DirectBuffer buffer, final int addressOffset)
+    {
+        final long hi = buffer.getLong(addressOffset, ByteOrder.BIG_ENDIAN);
+        final long lo = buffer.getLong(addressOffset + 8, ByteOrder.BIG_ENDIAN);
+
+        int i = putName(dst, index, name);
+        dst[i++] = '"';
+        i = AddressAscii.putIPv6(dst, i, hi, lo);
+        dst[i++] = '"';
+        dst[i++] = ',';
+
+        return i;
+    }
+
+    private static int putName(final byte[] dst, final int index, final byte[] name)
+    {
+        System.arraycopy(name, 0, dst, index, name.length);
+
+        return index + name.length;
+    }
+
+    private static byte[] name(final String name)
+    {
+        return ('"' + name + "\":").getBytes(StandardCharsets.US_ASCII);
+    }
+}

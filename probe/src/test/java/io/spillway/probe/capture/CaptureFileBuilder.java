@@ -21,7 +21,8 @@ public final class CaptureFileBuilder
     }
 
     /** A pcap file header; {@code linkTypeField} is written as is, FCS bits included. */
-    public static Pcap pcap(final ByteOrder order, final boolean nanosecond, final int linkTypeField, final int snapLength)
+    public static Pcap pcap(
+        final ByteOrder order, final boolean nanosecond, final int linkTypeField, final int snapLength)
     {
         return new Pcap(order, nanosecond, linkTypeField, snapLength);
     }

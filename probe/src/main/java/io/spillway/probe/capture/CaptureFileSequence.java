@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -104,7 +106,7 @@ final class CaptureFileSequence implements PacketSource
     }
 
     /**
-     * Maps the next file and creates its reader; a file that cannot be read any more counts as damaged.
+     * Maps the next file and creates its reader; a file that can no longer be read counts as damaged.
      *
      * @return false when no file is left.
      */
@@ -118,6 +120,22 @@ final class CaptureFileSequence implements PacketSource
         final Path file = files.get(index);
         currentFileSize = sizes[index];
         final Arena arena = Arena.ofShared();
+        final String problem = mapReader(file, arena);
+        if (problem == null)
+        {
+            arenas.add(arena);
+        }
+        else
+        {
+            arena.close();
+            finishFile(new CaptureDamage(file, 0, problem));
+        }
+        return true;
+    }
+
+    /** Maps the file into the arena and sets the reader; returns the problem when that fails, else null. */
+    private String mapReader(final Path file, final Arena arena)
+    {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             // Bytes appended since opening are ignored so the progress total stays true; a file that shrank is
@@ -125,19 +143,24 @@ final class CaptureFileSequence implements PacketSource
             final long mappedSize = Math.min(channel.size(), currentFileSize);
             final MemorySegment content = channel.map(FileChannel.MapMode.READ_ONLY, 0, mappedSize, arena);
             reader = CaptureFiles.newReader(file, content);
-            arenas.add(arena);
+            return null;
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return "no longer exists";
+        }
+        catch (final AccessDeniedException ex)
+        {
+            return "can no longer be read: permission denied";
         }
         catch (final IOException ex)
         {
-            arena.close();
-            finishFile(new CaptureDamage(file, 0, "cannot be read any more: " + ex.getMessage()));
+            return "can no longer be read: " + ex.getMessage();
         }
         catch (final CaptureFileException ex)
         {
-            arena.close();
-            finishFile(new CaptureDamage(file, 0, ex.problem()));
+            return ex.problem();
         }
-        return true;
     }
 
     private void finishFile(final CaptureDamage damage)

@@ -170,8 +170,10 @@ final class PcapngFileReader implements CaptureFileReader
         final int magic = content.get(INT_LITTLE_ENDIAN, offset + 8);
         if (magic != BYTE_ORDER_MAGIC && magic != Integer.reverseBytes(BYTE_ORDER_MAGIC))
         {
-            return "section header has byte-order magic 0x" + Integer.toHexString(Integer.reverseBytes(magic)) +
-                " instead of 0x1a2b3c4d in either byte order";
+            // Shown in file order, the way a hex dump shows it.
+            return String.format(
+                "section header has byte-order magic 0x%08x instead of 0x1a2b3c4d in either byte order",
+                Integer.reverseBytes(magic));
         }
         final ValueLayout.OfShort shortLayout = magic == BYTE_ORDER_MAGIC ? SHORT_LITTLE_ENDIAN : SHORT_BIG_ENDIAN;
         final int major = Short.toUnsignedInt(content.get(shortLayout, offset + 12));

@@ -373,11 +373,8 @@ final class PcapngFileReader implements CaptureFileReader
         final int interfaceId = sectionFirstInterface;
         final long originalLength = Integer.toUnsignedLong(content.get(intLayout, offset + 8));
         final long snapLength = interfaces.snapLength(interfaceId);
-        long capturedLength = Math.min(originalLength, length - MIN_SIMPLE_PACKET_LENGTH);
-        if (snapLength != 0)
-        {
-            capturedLength = Math.min(capturedLength, snapLength);
-        }
+        final long stored = Math.min(originalLength, length - MIN_SIMPLE_PACKET_LENGTH);
+        final long capturedLength = snapLength == 0 ? stored : Math.min(stored, snapLength);
         if (capturedLength > Integer.MAX_VALUE)
         {
             stop(offset, "SPB captured length " + capturedLength + " is implausibly large");

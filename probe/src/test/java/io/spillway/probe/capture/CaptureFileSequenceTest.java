@@ -101,6 +101,7 @@ class CaptureFileSequenceTest
     }
 
     @Test
+    @SuppressWarnings("restricted") // reading packet bytes at the address the source handed out is the point
     void packetAddressesOfEarlierFilesStayValidUntilClose()
     {
         final Path first = pcap("first.pcap", 2, 0);

@@ -44,6 +44,7 @@ public final class PacketRecorder implements PacketHandler
     private final List<Packet> packets = new ArrayList<>();
 
     @Override
+    @SuppressWarnings("restricted") // reading packet bytes at the address the source handed out is the point
     public void onPacket(
         final long address,
         final int capturedLength,

@@ -128,6 +128,7 @@ class PcapLargeFileTest
         byte[] firstBytes;
 
         @Override
+        @SuppressWarnings("restricted") // reading packet bytes at the address the source handed out is the point
         public void onPacket(
             final long address,
             final int capturedLength,

@@ -14,7 +14,9 @@ public interface PacketHandler
      * @param wireLength      length of the frame on the wire (at least capturedLength)
      * @param timestampNanos  capture time, nanoseconds since the Unix epoch
      * @param linkType        LINKTYPE_* value of the interface (see {@link LinkType})
-     * @param interfaceId     interface index within the capture (0 for pcap)
+     * @param interfaceId     interface index within the capture file: 0 for pcap; for pcapng the number of
+     *                        Interface Description Blocks before this packet's one in the file, counting across
+     *                        sections (pcapng restarts ids in each section, Spillway does not)
      */
     void onPacket(long address, int capturedLength, int wireLength, long timestampNanos, int linkType, int interfaceId);
 }

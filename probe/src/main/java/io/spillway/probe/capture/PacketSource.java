@@ -15,7 +15,7 @@ public interface PacketSource extends AutoCloseable
      */
     int poll(PacketHandler handler, int limit);
 
-    /** Bytes of input consumed so far, for the progress line. */
+    /** Bytes of input consumed so far, for the progress line; updated once per {@link #poll}, safe from any thread. */
     long bytesRead();
 
     /** Total bytes of input when known (files), -1 otherwise. */

@@ -320,12 +320,9 @@ public final class PacketParser
             return cut(0, LOOPBACK_HEADER_LENGTH, MalformedKind.TRUNCATED_LINK_HEADER, out);
         }
 
-        int family = buffer.getInt(0, NETWORK_ORDER);
-        if (!networkOrder && (family & 0xFFFF_FF00) != 0)
-        {
-            // NULL stores the family in the capturing host's order; families are small numbers.
-            family = Integer.reverseBytes(family);
-        }
+        // NULL stores the family in the capturing host's order; families are small numbers.
+        final int value = buffer.getInt(0, NETWORK_ORDER);
+        final int family = networkOrder || (value & 0xFFFF_FF00) == 0 ? value : Integer.reverseBytes(value);
 
         return switch (family)
         {

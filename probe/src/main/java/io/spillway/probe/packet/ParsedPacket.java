@@ -36,7 +36,7 @@ public final class ParsedPacket
     public int vlanId;
     /** TCP flags byte (CWR..FIN), 0 for non-TCP. */
     public int tcpFlags;
-    /** Offset of the IP header, 0 until one is found. */
+    /** Offset of the IP header, also when it turned out broken; 0 when parsing stopped before it. */
     public int l3Offset;
     /**
      * Offset of the header after the IP header and its IPv6 extension headers, whatever the protocol; -1 when

@@ -3,8 +3,9 @@ package io.spillway.probe.packet;
 /**
  * Why a packet is malformed. Counted per kind in the run summary. Kinds up to and including
  * {@link #BAD_IP_TOTAL_LENGTH} make the packet unaccountable ({@link ParseStatus#MALFORMED});
- * the later ones leave a sound IP header, so the packet is still accounted as a layer-3 flow
- * ({@link ParseStatus#L3_FLOW}).
+ * the later ones leave a sound IP header, so the packet is still accounted: to its flow
+ * ({@link ParseStatus#FLOW}) when the transport ports were read, else to its layer-3 flow
+ * ({@link ParseStatus#L3_FLOW}). A header cut by the capture's snap length is never malformed.
  */
 public enum MalformedKind
 {

@@ -17,24 +17,37 @@ public final class ParsedPacket
 
     /** 4 or 6; 0 when no IP header was found. */
     public int ipVersion;
-    /** IP protocol number of the transport (after IPv6 extension headers). */
+    /**
+     * IP protocol number of the transport (after IPv6 extension headers). When the chain is broken or cut, the
+     * type of the extension header that could not be walked.
+     */
     public int protocol;
     public long srcHi;
     public long srcLo;
     public long dstHi;
     public long dstLo;
-    /** Transport ports; 0 when the protocol has none or they could not be read. ICMP: see docs. */
+    /**
+     * Transport ports; 0 when the protocol has none or they could not be read. ICMP and ICMPv6: srcPort 0 and
+     * dstPort = type &lt;&lt; 8 | code, the NetFlow convention.
+     */
     public int srcPort;
     public int dstPort;
-    /** Outermost 802.1Q VLAN id (12 bits), 0 when untagged. */
+    /** Outermost VLAN tag's id (12 bits; 802.1Q, 802.1ad or 0x9100 tag), 0 when untagged. */
     public int vlanId;
     /** TCP flags byte (CWR..FIN), 0 for non-TCP. */
     public int tcpFlags;
-    /** Offset of the IP header. */
+    /** Offset of the IP header, also when it turned out broken; 0 when parsing stopped before it. */
     public int l3Offset;
-    /** Offset of the transport header, -1 when absent (later fragment, unknown protocol). */
+    /**
+     * Offset of the header after the IP header and its IPv6 extension headers, whatever the protocol; -1 when
+     * unknown (later fragment, extension header chain broken or cut). May be at or past the captured length when
+     * the snap length cut the packet.
+     */
     public int l4Offset;
-    /** Offset of the transport payload, -1 when absent. */
+    /**
+     * Offset of the TCP, UDP or SCTP payload, -1 when absent (other protocols, header unreadable). May be at or
+     * past the captured length when the snap length cut the packet.
+     */
     public int payloadOffset;
     /** Bytes of transport payload present in the capture (0 when absent). */
     public int payloadLength;
@@ -48,7 +61,7 @@ public final class ParsedPacket
     public boolean moreFragments;
     /** A {@link MalformedKind} ordinal; NONE when the packet is sound. */
     public int malformed;
-    /** A tunnel the packet carries (GRE, VXLAN, IP-in-IP, Teredo): accounted as the outer flow. */
+    /** A {@link Tunnel} the packet carries (GRE, VXLAN, IP-in-IP, 6in4, Teredo): accounted as the outer flow. */
     public int tunnel;
 
     public void reset()

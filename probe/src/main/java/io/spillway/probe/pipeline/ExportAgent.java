@@ -1,0 +1,118 @@
+package io.spillway.probe.pipeline;
+
+import io.spillway.exporter.FlowExporter;
+import io.spillway.exporter.FlowRecord;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import java.util.List;
+
+/**
+ * The export thread: drains every worker's record ring and hands each record to every exporter.
+ * Exporters are flushed when there is nothing to read, and closed once every worker has ended.
+ */
+final class ExportAgent implements Agent, MessageHandler
+{
+    private static final int RECORDS_PER_RING = 256;
+
+    private final RingBuffer[] rings;
+    private final FlowExporter[] exporters;
+    private final FlowRecord record = new FlowRecord();
+    private final boolean[] ended;
+    private int endedCount;
+    private int currentRing;
+    private long records;
+    private boolean unflushed;
+    private volatile boolean finished;
+
+    ExportAgent(final RingBuffer[] rings, final List<FlowExporter> exporters)
+    {
+        this.rings = rings;
+        this.exporters = exporters.toArray(new FlowExporter[0]);
+        this.ended = new boolean[rings.length];
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = 0;
+        for (int i = 0; i < rings.length; i++)
+        {
+            currentRing = i;
+            work += rings[i].read(this, RECORDS_PER_RING);
+        }
+        if (work == 0 && unflushed)
+        {
+            for (final FlowExporter exporter : exporters)
+            {
+                exporter.flush();
+            }
+            unflushed = false;
+        }
+        if (endedCount == rings.length)
+        {
+            closeExporters();
+            finished = true;
+            throw new AgentTerminationException();
+        }
+        return work;
+    }
+
+    @Override
+    public void onMessage(final int type, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        if (type == QueueMessages.RECORD)
+        {
+            record.wrap(buffer, index);
+            for (final FlowExporter exporter : exporters)
+            {
+                exporter.onRecord(record);
+            }
+            records++;
+            unflushed = true;
+        }
+        else if (type == QueueMessages.END && !ended[currentRing])
+        {
+            ended[currentRing] = true;
+            endedCount++;
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "spillway-export";
+    }
+
+    /** Every worker ended and every exporter was closed. */
+    boolean finished()
+    {
+        return finished;
+    }
+
+    long records()
+    {
+        return records;
+    }
+
+    long droppedRecords()
+    {
+        long dropped = 0;
+        for (final FlowExporter exporter : exporters)
+        {
+            dropped += exporter.droppedRecords();
+        }
+        return dropped;
+    }
+
+    private void closeExporters()
+    {
+        for (final FlowExporter exporter : exporters)
+        {
+            exporter.close();
+        }
+    }
+}

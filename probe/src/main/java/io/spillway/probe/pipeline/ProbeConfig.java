@@ -1,0 +1,51 @@
+package io.spillway.probe.pipeline;
+
+import io.spillway.probe.flow.FlowTimeouts;
+
+/**
+ * How the probe is laid out.
+ *
+ * @param queues       worker queues (one thread each)
+ * @param maxFlows     flow cache capacity per queue
+ * @param timeouts     flow expiry
+ * @param batchPackets packets per batch from the capture thread to a worker
+ * @param ringBytes    capacity of each ring between threads (a power of two)
+ */
+public record ProbeConfig(int queues, int maxFlows, FlowTimeouts timeouts, int batchPackets, int ringBytes)
+{
+    public static final int DEFAULT_MAX_FLOWS = 1 << 20;
+    public static final int DEFAULT_BATCH_PACKETS = 64;
+    public static final int DEFAULT_RING_BYTES = 4 << 20;
+
+    public ProbeConfig
+    {
+        if (queues < 1 || queues > 256)
+        {
+            throw new IllegalArgumentException("--queues must be between 1 and 256, not " + queues);
+        }
+        if (maxFlows < 1 || maxFlows > (1 << 30))
+        {
+            throw new IllegalArgumentException("--max-flows must be between 1 and 1073741824, not " + maxFlows);
+        }
+        if (Integer.bitCount(ringBytes) != 1)
+        {
+            throw new IllegalArgumentException("ring capacity must be a power of two: " + ringBytes);
+        }
+    }
+
+    public static ProbeConfig defaults(final int queues)
+    {
+        return new ProbeConfig(queues, DEFAULT_MAX_FLOWS, FlowTimeouts.DEFAULT, DEFAULT_BATCH_PACKETS,
+            DEFAULT_RING_BYTES);
+    }
+
+    public ProbeConfig withMaxFlows(final int maxFlows)
+    {
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes);
+    }
+
+    public ProbeConfig withTimeouts(final FlowTimeouts timeouts)
+    {
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes);
+    }
+}

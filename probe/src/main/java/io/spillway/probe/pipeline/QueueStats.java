@@ -1,0 +1,40 @@
+package io.spillway.probe.pipeline;
+
+import io.spillway.exporter.FlowEndReason;
+
+/**
+ * One worker's figures at the end of a run.
+ *
+ * @param recordsByReason records exported, indexed by flowEndReason
+ */
+public record QueueStats(
+    int queue,
+    long packets,
+    long flowsCreated,
+    long[] recordsByReason,
+    long evictions,
+    long overflowSplits,
+    long liveFlowsAtEnd,
+    long reservedBytes,
+    double bytesPerIPv4Flow)
+{
+    public long records()
+    {
+        long total = 0;
+        for (final long count : recordsByReason)
+        {
+            total += count;
+        }
+        return total;
+    }
+
+    public long records(final int reason)
+    {
+        return reason < recordsByReason.length ? recordsByReason[reason] : 0;
+    }
+
+    public long recordsLackOfResources()
+    {
+        return records(FlowEndReason.LACK_OF_RESOURCES);
+    }
+}

@@ -1,0 +1,150 @@
+package io.spillway.probe.cli;
+
+import io.spillway.exporter.Exporters;
+import io.spillway.exporter.FlowExporter;
+import io.spillway.probe.capture.CaptureFileException;
+import io.spillway.probe.capture.CaptureFiles;
+import io.spillway.probe.capture.PacketSource;
+import io.spillway.probe.flow.FlowTimeouts;
+import io.spillway.probe.pipeline.Probe;
+import io.spillway.probe.pipeline.ProbeConfig;
+import io.spillway.probe.pipeline.ProbeResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code spillway probe}: capture files in, flow records out. */
+@Command(
+    name = "probe",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Reads packets, tracks flows per queue and exports a record per biflow.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:every input read and every flow exported",
+        "1:the probe failed while running",
+        "2:bad usage: arguments, unreadable input, unusable export target",
+        "3:an input file is damaged: every packet before the damage was processed and exported"})
+public final class ProbeCommand implements Callable<Integer>
+{
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_DAMAGED_INPUT = 3;
+
+    @Option(names = {"-r", "--read"}, paramLabel = "FILE", required = true,
+        description = "Capture file (pcap or pcapng). Repeat to read several files in order.")
+    private List<Path> files = new ArrayList<>();
+
+    @Option(names = "--queues", paramLabel = "N",
+        description = "Worker queues, one thread each (default: the number of cores, ${DEFAULT-VALUE}).")
+    private int queues = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--max-flows", paramLabel = "N", converter = CountConverter.class,
+        description = "Flow cache capacity per queue, e.g. 1M (default: 1M). When full, the least recently " +
+            "active flow is exported early (reason: lack of resources).")
+    private int maxFlows = ProbeConfig.DEFAULT_MAX_FLOWS;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "30",
+        description = "Export a flow after this long without a packet (default: ${DEFAULT-VALUE}).")
+    private double idleTimeout;
+
+    @Option(names = "--active-timeout", paramLabel = "SECONDS", defaultValue = "120",
+        description = "Export long flows this often; counting continues (default: ${DEFAULT-VALUE}).")
+    private double activeTimeout;
+
+    @Option(names = "--export", paramLabel = "TARGET",
+        description = "Where records go: json:- (stdout, the default) or json:PATH. Repeat for several.")
+    private List<String> exports = new ArrayList<>();
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress line.")
+    private boolean quiet;
+
+    private final PrintStream err = System.err;
+
+    @Override
+    public Integer call()
+    {
+        final ProbeConfig config;
+        try
+        {
+            if (idleTimeout <= 0 || activeTimeout <= 0)
+            {
+                throw new IllegalArgumentException("--idle-timeout and --active-timeout must be positive");
+            }
+            config = ProbeConfig.defaults(queues).withMaxFlows(maxFlows)
+                .withTimeouts(FlowTimeouts.ofSeconds(idleTimeout, activeTimeout));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return usageError(ex.getMessage());
+        }
+
+        final List<FlowExporter> exporters = new ArrayList<>();
+        try (PacketSource source = CaptureFiles.open(files))
+        {
+            for (final String target : exports.isEmpty() ? List.of("json:-") : exports)
+            {
+                exporters.add(Exporters.open(target));
+            }
+            final ProgressLine progress = !quiet && Boolean.getBoolean("spillway.stderr.tty") ?
+                new ProgressLine(err) : null;
+            final ProbeResult result = Probe.run(config, source, exporters, progress);
+            if (progress != null)
+            {
+                progress.clear();
+            }
+            RunSummary.print(err, result);
+            if (!result.damages().isEmpty())
+            {
+                return EXIT_DAMAGED_INPUT;
+            }
+            return EXIT_OK;
+        }
+        catch (final CaptureFileException | IllegalArgumentException ex)
+        {
+            exporters.forEach(FlowExporter::close);
+            return usageError(ex.getMessage());
+        }
+        catch (final Probe.ProbeFailure ex)
+        {
+            err.println("spillway: the probe failed: " + ex.getMessage());
+            if (ex.getCause() != null && Boolean.getBoolean("spillway.debug"))
+            {
+                ex.getCause().printStackTrace(err);
+            }
+            return EXIT_FAILURE;
+        }
+    }
+
+    private int usageError(final String message)
+    {
+        err.println("spillway: " + message);
+        return EXIT_USAGE;
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with Spillway's error conventions: usage errors exit with 2 and a one-line message. */
+    public static CommandLine commandLine()
+    {
+        return new CommandLine(new ProbeCommand())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setParameterExceptionHandler((ex, args) ->
+            {
+                final CommandLine cmd = ex.getCommandLine();
+                cmd.getErr().println("spillway: " + ex.getMessage());
+                cmd.getErr().println("Try 'spillway probe --help'.");
+                return EXIT_USAGE;
+            });
+    }
+}

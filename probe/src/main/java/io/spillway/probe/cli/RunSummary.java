@@ -1,0 +1,73 @@
+package io.spillway.probe.cli;
+
+import io.spillway.exporter.FlowEndReason;
+import io.spillway.probe.capture.CaptureDamage;
+import io.spillway.probe.packet.MalformedKind;
+import io.spillway.probe.packet.ParseStatus;
+import io.spillway.probe.pipeline.CaptureStats;
+import io.spillway.probe.pipeline.ProbeResult;
+import io.spillway.probe.pipeline.QueueStats;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** The end-of-run summary an operator reads on stderr. */
+final class RunSummary
+{
+    private RunSummary()
+    {
+    }
+
+    static void print(final PrintStream out, final ProbeResult result)
+    {
+        final CaptureStats capture = result.capture();
+        final double seconds = result.elapsedNs() / 1e9;
+        out.printf(Locale.ROOT, "spillway: %s packets (%s bytes) in %.2f s: %s packets/s%n",
+            n(capture.packets()), n(capture.wireBytes()), seconds, n(Math.round(result.packetsPerSecond())));
+        out.printf(Locale.ROOT, "  packets  accounted %s (layer-3 only %s), not IP %s, malformed %s, " +
+            "cut by snap length %s, unsupported link %s%n",
+            n(capture.accounted()), n(capture.packets(ParseStatus.L3_FLOW)), n(capture.packets(ParseStatus.NOT_IP)),
+            n(capture.packets(ParseStatus.MALFORMED)), n(capture.packets(ParseStatus.SNAPLEN_CUT)),
+            n(capture.packets(ParseStatus.UNSUPPORTED_LINK)));
+
+        final StringBuilder malformed = new StringBuilder();
+        for (final MalformedKind kind : MalformedKind.values())
+        {
+            if (kind != MalformedKind.NONE && capture.malformed(kind) > 0)
+            {
+                malformed.append(malformed.isEmpty() ? "" : ", ").append(kind.description()).append(' ')
+                    .append(n(capture.malformed(kind)));
+            }
+        }
+        if (!malformed.isEmpty())
+        {
+            out.println("  malformed by kind: " + malformed);
+        }
+
+        out.printf(Locale.ROOT, "  flows    created %s, records %s (idle %s, active %s, end %s, forced %s, " +
+            "lack of resources %s)%n",
+            n(result.flowsCreated()), n(result.recordsByReasonTotal()),
+            n(result.records(FlowEndReason.IDLE_TIMEOUT)), n(result.records(FlowEndReason.ACTIVE_TIMEOUT)),
+            n(result.records(FlowEndReason.END_OF_FLOW)), n(result.records(FlowEndReason.FORCED_END)),
+            n(result.records(FlowEndReason.LACK_OF_RESOURCES)));
+
+        final StringBuilder queues = new StringBuilder();
+        for (final QueueStats q : result.queues())
+        {
+            queues.append(queues.isEmpty() ? "" : " | ").append('q').append(q.queue()).append(' ')
+                .append(n(q.packets())).append(" packets, ").append(n(q.flowsCreated())).append(" flows");
+        }
+        out.println("  queues   " + queues);
+        out.printf(Locale.ROOT, "  export   %s records exported, %s dropped%n",
+            n(result.recordsExported()), n(result.recordsDropped()));
+        for (final CaptureDamage damage : result.damages())
+        {
+            out.println("  damaged  " + damage + " (every packet before it was processed and exported)");
+        }
+    }
+
+    static String n(final long value)
+    {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+}

@@ -1,5 +1,7 @@
 package io.spillway.probe.capture;
 
+import io.spillway.probe.reference.Tshark;
+
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

@@ -1,8 +1,10 @@
 package io.spillway.probe.capture;
 
+
 import io.spillway.probe.capture.CaptureFileBuilder.Option;
 import io.spillway.probe.capture.CaptureFileBuilder.Pcapng;
 import io.spillway.probe.capture.PacketRecorder.Packet;
+import io.spillway.probe.reference.Tshark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,59 @@
+package io.spillway.probe.pipeline;
+
+import io.spillway.probe.capture.CaptureFiles;
+import io.spillway.probe.capture.PacketSource;
+import io.spillway.probe.flow.RecordedFlow;
+import io.spillway.probe.reference.Conversation;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the whole pipeline on capture files and keeps the records, for tests. */
+public final class ProbeRuns
+{
+    public record Run(ProbeResult result, List<RecordedFlow> records)
+    {
+        /** Packets and layer-2 bytes per TCP/UDP conversation, summing records split by timeouts or VLANs. */
+        public Map<Conversation, long[]> conversations()
+        {
+            final Map<Conversation, long[]> totals = new HashMap<>();
+            for (final RecordedFlow r : records)
+            {
+                if ((r.protocol() == 6 || r.protocol() == 17) && (r.flags() & 0x01) == 0)
+                {
+                    final long[] t = totals.computeIfAbsent(
+                        Conversation.of(r.protocol(), r.src(), r.srcPort(), r.dst(), r.dstPort()), k -> new long[2]);
+                    t[0] += r.packets();
+                    t[1] += r.fwdL2Octets() + r.revL2Octets();
+                }
+            }
+            return totals;
+        }
+
+        public long recordPackets()
+        {
+            return records.stream().mapToLong(RecordedFlow::packets).sum();
+        }
+    }
+
+    private ProbeRuns()
+    {
+    }
+
+    public static Run run(final ProbeConfig config, final List<Path> files)
+    {
+        final CollectingExporter exporter = new CollectingExporter();
+        try (PacketSource source = CaptureFiles.open(files))
+        {
+            final ProbeResult result = Probe.run(config, source, List.of(exporter), null);
+            return new Run(result, exporter.records());
+        }
+    }
+
+    public static Run run(final ProbeConfig config, final Path file)
+    {
+        return run(config, List.of(file));
+    }
+}

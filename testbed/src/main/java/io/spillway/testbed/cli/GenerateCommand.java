@@ -33,13 +33,13 @@ import java.util.concurrent.Callable;
         "Flows: a sliding window of A concurrent flows, full from the first packet (A flows active at time 0 "
             + "with ages staggered 1/R apart). New flows start at R per second of capture time, each replacing "
             + "the oldest, so a flow lives A/R seconds.",
-        "Packets: PPS per second of capture time, exactly 1e9/PPS ns apart on average (integer arithmetic, no "
-            + "drift), from 2026-01-01T00:00:00Z. Each packet goes to a flow of the window chosen uniformly at "
-            + "random.",
+        "Packets: PPS per second of capture time from 2026-01-01T00:00:00Z; packet i is at floor(i * 1e9 / PPS) "
+            + "ns, so exactly 1e9/PPS ns apart when that is whole, and never drifting. Each packet goes to a flow "
+            + "of the window chosen uniformly at random.",
         "Frames: S bytes (captured = wire length) of Ethernet, IPv4 or IPv6, TCP or UDP and random payload, all "
             + "client to server. A flow whose headers exceed S (IPv6+TCP needs 74) uses its minimum frame, "
-            + "with a note. TCP: SYN first, then ACK|PSH; flows end silently. 5-tuples are unique over the "
-            + "whole capture. The same arguments give the same bytes.",
+            + "with a note. IP version and transport are drawn per flow. TCP: SYN first, then ACK|PSH; flows end "
+            + "silently. 5-tuples are unique over the whole capture. The same arguments give the same bytes.",
         ""})
 public final class GenerateCommand implements Callable<Integer>
 {

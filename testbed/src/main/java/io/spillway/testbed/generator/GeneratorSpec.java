@@ -27,7 +27,7 @@ public record GeneratorSpec(
     public static final int MIN_FRAME_SIZE = 60;
     /** A jumbo frame. */
     public static final int MAX_FRAME_SIZE = 9000;
-    /** Five times the largest table in the paper; the window costs 12 bytes of heap per flow. */
+    /** Five times the largest table in the paper; the window costs 16 bytes of heap per flow. */
     public static final int MAX_ACTIVE_FLOWS = 100_000_000;
     /** Timestamps have nanosecond resolution, so faster packets would share a timestamp. */
     public static final long MAX_PACKETS_PER_SECOND = 1_000_000_000L;

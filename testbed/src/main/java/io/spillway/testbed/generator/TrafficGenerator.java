@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * <li>Determinism: everything comes from the seed through {@link SplittableRandom} and hashing; no wall
  * clock. The same spec gives the same bytes.</li>
  * </ul>
- * A run allocates its state up front (12 bytes per active flow) and nothing per packet.
+ * A run allocates its state up front (16 bytes per active flow) and nothing per packet.
  */
 public final class TrafficGenerator
 {
@@ -31,6 +31,7 @@ public final class TrafficGenerator
     public static final long START_NANOS = 1_767_225_600_000_000_000L;
 
     private static final int HORIZON_MARGIN_PACKETS = 8;
+    private static final int BURST_PACKETS = 32;
 
     private final GeneratorSpec spec;
 
@@ -49,33 +50,46 @@ public final class TrafficGenerator
     {
         final long packets = spec.packets();
         final int activeFlows = spec.activeFlows();
-        final SplittableRandom random = new SplittableRandom(spec.seed());
+        final SplittableRandom slotRandom = new SplittableRandom(spec.seed());
+        final SplittableRandom payloadRandom = slotRandom.split();
         final FlowIdentity flow = new FlowIdentity(spec.seed(), spec.ipv6Share(), spec.udpShare());
-        final FrameEncoder encoder = new FrameEncoder(spec, random);
+        final FrameEncoder encoder = new FrameEncoder(spec, payloadRandom);
         final ConcurrencyMeter meter = new ConcurrencyMeter(flowLifetimePackets() + HORIZON_MARGIN_PACKETS, packets);
         final FlowWindow window = new FlowWindow(activeFlows, spec.newFlowsPerSecond(), meter);
         final PacketClock clock = new PacketClock(spec.packetsPerSecond());
+        final int[] burstSlots = new int[BURST_PACKETS];
 
         long frameBytes = 0;
         long enlargedFrames = 0;
-        for (long packet = 0; packet < packets; packet++)
+        for (long burstStart = 0; burstStart < packets; burstStart += BURST_PACKETS)
         {
-            final long offsetNanos = clock.offsetNanos();
-            window.advanceTo(offsetNanos);
-            meter.advanceTo(packet);
-
-            final int slot = random.nextInt(activeFlows);
-            flow.load(window.serialInSlot(slot));
-            final int length = encoder.encode(flow, window.packetCount(slot), !window.hasPackets(slot));
-            window.onPacket(slot, packet);
-            sink.onFrame(START_NANOS + offsetNanos, encoder.frame(), length);
-
-            frameBytes += length;
-            if (length > spec.frameSize())
+            final int burst = (int)Math.min(BURST_PACKETS, packets - burstStart);
+            for (int i = 0; i < burst; i++)
             {
-                enlargedFrames++;
+                burstSlots[i] = slotRandom.nextInt(activeFlows);
             }
-            clock.advance();
+            window.touch(burstSlots, burst);
+
+            for (int i = 0; i < burst; i++)
+            {
+                final long packet = burstStart + i;
+                final long offsetNanos = clock.offsetNanos();
+                window.advanceTo(offsetNanos);
+                meter.advanceTo(packet);
+
+                final int slot = burstSlots[i];
+                flow.load(window.serialInSlot(slot));
+                final int length = encoder.encode(flow, (int)window.packetCount(slot), !window.hasPackets(slot));
+                window.onPacket(slot, packet);
+                sink.onFrame(START_NANOS + offsetNanos, encoder.frame(), length);
+
+                frameBytes += length;
+                if (length > spec.frameSize())
+                {
+                    enlargedFrames++;
+                }
+                clock.advance();
+            }
         }
         window.finish();
         meter.finish(packets);

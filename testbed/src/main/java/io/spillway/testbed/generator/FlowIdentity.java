@@ -57,13 +57,12 @@ final class FlowIdentity
         clientHost = (int)(unique >>> HOST_BITS);
         serverHost = (int)(unique & HOST_MASK);
 
-        final long kind = attribute(serial, 1);
-        final long ports = attribute(serial, 2);
-        final long sequences = attribute(serial, 3);
-        ipv6 = (kind >>> 11) * UNIT < ipv6Share;
-        udp = (attribute(serial, 4) >>> 11) * UNIT < udpShare;
+        ipv6 = unitInterval(attribute(serial, 1)) < ipv6Share;
+        udp = unitInterval(attribute(serial, 2)) < udpShare;
+        final long ports = attribute(serial, 3);
         clientPort = FIRST_DYNAMIC_PORT + (int)(((ports & 0xFFFF_FFFFL) * DYNAMIC_PORTS) >>> 32);
         serverPort = FIRST_DYNAMIC_PORT + (int)(((ports >>> 32) * DYNAMIC_PORTS) >>> 32);
+        final long sequences = attribute(serial, 4);
         clientInitialSequence = (int)sequences;
         serverInitialSequence = (int)(sequences >>> 32);
         if (ipv6)
@@ -98,6 +97,12 @@ final class FlowIdentity
     private long attribute(final long serial, final int index)
     {
         return mix(serial * 0x9E37_79B9_7F4A_7C15L + attributeKey + index);
+    }
+
+    /** The top 53 bits as a double in [0, 1), as {@link java.util.SplittableRandom#nextDouble()} does. */
+    private static double unitInterval(final long bits)
+    {
+        return (bits >>> 11) * UNIT;
     }
 
     /** A bijection of [0, 2^46): multiplications by odd constants and xor-shifts, all modulo 2^46. */

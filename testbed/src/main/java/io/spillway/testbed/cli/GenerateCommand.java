@@ -26,7 +26,6 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "generate",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
         "Writes a synthetic pcap (nanosecond timestamps) for the benchmarks, like pfsend.",
@@ -45,6 +44,9 @@ public final class GenerateCommand implements Callable<Integer>
 {
     @Spec
     private CommandSpec commandSpec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "pcap file to write.")
     private Path out;

@@ -3,6 +3,7 @@ package io.spillway.testbed.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -11,13 +12,14 @@ import java.util.concurrent.Callable;
 @Command(
     name = "testbed",
     description = "Spillway testbed: synthetic captures and benchmark harness.",
-    mixinStandardHelpOptions = true,
-    version = "testbed 0.1.0",
     subcommands = GenerateCommand.class)
 public final class TestbedMain implements Callable<Integer>
 {
     @Spec
     private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     public static void main(final String[] args)
     {

@@ -95,8 +95,8 @@ public final class GenerateCommand implements Callable<Integer>
         }
         catch (final UncheckedIOException ex)
         {
-            commandSpec.commandLine().getErr().println("testbed generate: " + ex.getMessage() + ": " +
-                ex.getCause().getMessage());
+            commandSpec.commandLine().getErr().println(
+                "testbed generate: " + ex.getMessage() + " (" + ex.getCause().getClass().getSimpleName() + ")");
             return 1;
         }
 
@@ -182,8 +182,10 @@ public final class GenerateCommand implements Callable<Integer>
         console.println(String.format(Locale.ROOT, "%-24s %.9f s", "capture duration", durationSeconds));
         console.println(String.format(Locale.ROOT, "%-24s %d (scheduled %d)", "distinct flows",
             report.distinctFlows(), report.scheduledFlows()));
-        console.println(String.format(Locale.ROOT, "%-24s %.1f (requested %s)", "new flows per second",
-            report.newFlowsPerSecond(), formatted(spec.newFlowsPerSecond())));
+        final double newFlowsPerSecond = report.newFlowsPerSecond();
+        console.println(String.format(Locale.ROOT, "%-24s %s (requested %s)", "new flows per second",
+            Double.isNaN(newFlowsPerSecond) ? "n/a" : String.format(Locale.ROOT, "%.1f", newFlowsPerSecond),
+            formatted(spec.newFlowsPerSecond())));
         console.println(String.format(Locale.ROOT, "%-24s average %.1f, maximum %d%s (requested %d)",
             "concurrent flows", report.averageConcurrentFlows(), report.maxConcurrentFlows(),
             report.maxSamplingStep() == 1 ? "" : " (sampled every " + report.maxSamplingStep() + " packets)",

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,7 +121,7 @@ class TrafficGeneratorTest
         assertEquals(74, smallest.frameLength(true, false));
         assertEquals(62, smallest.frameLength(true, true));
         assertTrue(smallest.enlarges(true, false));
-        assertTrue(!new GeneratorSpec(1, 1, 1, 60, 1, 0, 0, 0.5).enlarges(true, false));
+        assertFalse(new GeneratorSpec(1, 1, 1, 60, 1, 0, 0, 0.5).enlarges(true, false));
     }
 
     @Test

@@ -1,0 +1,204 @@
+package io.spillway.testbed.cli;
+
+import io.spillway.probe.capture.LinkType;
+import io.spillway.probe.capture.PcapWriter;
+import io.spillway.testbed.generator.FrameSink;
+import io.spillway.testbed.generator.GenerationReport;
+import io.spillway.testbed.generator.GeneratorSpec;
+import io.spillway.testbed.generator.TrafficGenerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code testbed generate}: writes a synthetic capture (see {@link TrafficGenerator} for the traffic model) and
+ * reports what was actually written next to what was requested.
+ */
+@Command(
+    name = "generate",
+    sortOptions = false,
+    description = {
+        "Writes a synthetic pcap (nanosecond timestamps) for the benchmarks, like pfsend.",
+        "Flows: a sliding window of A concurrent flows, full from the first packet (A flows active at time 0 "
+            + "with ages staggered 1/R apart). New flows start at R per second of capture time, each replacing "
+            + "the oldest, so a flow lives A/R seconds.",
+        "Packets: PPS per second of capture time from 2026-01-01T00:00:00Z; packet i is at floor(i * 1e9 / PPS) "
+            + "ns, so exactly 1e9/PPS ns apart when that is whole, and never drifting. Each packet goes to a flow "
+            + "of the window chosen uniformly at random.",
+        "Frames: S bytes (captured = wire length) of Ethernet, IPv4 or IPv6, TCP or UDP and random payload, all "
+            + "client to server. A flow whose headers exceed S (IPv6+TCP needs 74) uses its minimum frame, "
+            + "with a note. IP version and transport are drawn per flow. TCP: SYN first, then ACK|PSH; flows end "
+            + "silently. 5-tuples are unique over the whole capture. The same arguments give the same bytes.",
+        ""})
+public final class GenerateCommand implements Callable<Integer>
+{
+    @Spec
+    private CommandSpec commandSpec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "pcap file to write.")
+    private Path out;
+
+    @Option(names = "--packets", required = true, paramLabel = "N", description = "Packets to write, at least 1.")
+    private long packets;
+
+    @Option(names = "--active-flows", required = true, paramLabel = "A",
+        description = "Concurrent flows at every instant, at least 1.")
+    private int activeFlows;
+
+    @Option(names = "--new-flows-per-sec", required = true, paramLabel = "R",
+        description = "Flows started per second of capture time, above 0 (may be fractional).")
+    private double newFlowsPerSecond;
+
+    @Option(names = "--packet-size", required = true, paramLabel = "S",
+        description = "Frame bytes, in [60, 9000].")
+    private int packetSize;
+
+    @Option(names = "--rate", required = true, paramLabel = "PPS",
+        description = "Packets per second of capture time, in [1, 1000000000].")
+    private long packetsPerSecond;
+
+    @Option(names = "--seed", required = true, paramLabel = "K", description = "Selects the capture.")
+    private long seed;
+
+    @Option(names = "--ipv6-share", paramLabel = "F", defaultValue = "0",
+        description = "Probability that a flow is IPv6, in [0, 1] (default: ${DEFAULT-VALUE}).")
+    private double ipv6Share;
+
+    @Option(names = "--udp-share", paramLabel = "F", defaultValue = "0.5",
+        description = "Probability that a flow is UDP rather than TCP, in [0, 1] (default: ${DEFAULT-VALUE}).")
+    private double udpShare;
+
+    @Override
+    public Integer call()
+    {
+        final GeneratorSpec spec = validatedSpec();
+        final PrintWriter console = commandSpec.commandLine().getOut();
+        printNoteOnEnlargedFrames(spec, console);
+
+        final GenerationReport report;
+        try (PcapWriter writer = new PcapWriter(out, LinkType.ETHERNET, GeneratorSpec.MAX_FRAME_SIZE))
+        {
+            report = new TrafficGenerator(spec).generate(FrameSink.writingTo(writer));
+        }
+        catch (final UncheckedIOException ex)
+        {
+            commandSpec.commandLine().getErr().println(
+                "testbed generate: " + ex.getMessage() + " (" + ex.getCause().getClass().getSimpleName() + ")");
+            return 1;
+        }
+
+        printReport(spec, report, fileSize(), console);
+        return 0;
+    }
+
+    private GeneratorSpec validatedSpec()
+    {
+        require(packets >= 1, "--packets must be at least 1: " + packets);
+        require(activeFlows >= 1 && activeFlows <= GeneratorSpec.MAX_ACTIVE_FLOWS,
+            "--active-flows must be in [1, " + GeneratorSpec.MAX_ACTIVE_FLOWS + "]: " + activeFlows);
+        require(newFlowsPerSecond > 0 && !Double.isInfinite(newFlowsPerSecond),
+            "--new-flows-per-sec must be above 0: " + newFlowsPerSecond);
+        require(packetSize >= GeneratorSpec.MIN_FRAME_SIZE && packetSize <= GeneratorSpec.MAX_FRAME_SIZE,
+            "--packet-size must be in [" + GeneratorSpec.MIN_FRAME_SIZE + ", " + GeneratorSpec.MAX_FRAME_SIZE +
+            "]: " + packetSize);
+        require(packetsPerSecond >= 1 && packetsPerSecond <= GeneratorSpec.MAX_PACKETS_PER_SECOND,
+            "--rate must be in [1, " + GeneratorSpec.MAX_PACKETS_PER_SECOND + "]: " + packetsPerSecond);
+        require(ipv6Share >= 0 && ipv6Share <= 1, "--ipv6-share must be in [0, 1]: " + ipv6Share);
+        require(udpShare >= 0 && udpShare <= 1, "--udp-share must be in [0, 1]: " + udpShare);
+        try
+        {
+            return new GeneratorSpec(
+                packets, activeFlows, newFlowsPerSecond, packetSize, packetsPerSecond, seed, ipv6Share, udpShare);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // Only the limit on flows per capture is left, set by --new-flows-per-sec with --packets and --rate.
+            throw new ParameterException(commandSpec.commandLine(), "--new-flows-per-sec: " + ex.getMessage());
+        }
+    }
+
+    private void require(final boolean condition, final String message)
+    {
+        if (!condition)
+        {
+            throw new ParameterException(commandSpec.commandLine(), message);
+        }
+    }
+
+    private long fileSize()
+    {
+        try
+        {
+            return Files.size(out);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static void printNoteOnEnlargedFrames(final GeneratorSpec spec, final PrintWriter console)
+    {
+        final StringBuilder kinds = new StringBuilder();
+        for (final boolean ipv6 : new boolean[]{false, true})
+        {
+            for (final boolean udp : new boolean[]{false, true})
+            {
+                if (spec.enlarges(ipv6, udp))
+                {
+                    kinds.append(kinds.isEmpty() ? "" : ", ")
+                        .append(ipv6 ? "IPv6+" : "IPv4+").append(udp ? "UDP " : "TCP ")
+                        .append(spec.frameLength(ipv6, udp));
+                }
+            }
+        }
+        if (!kinds.isEmpty())
+        {
+            console.println("note: --packet-size " + spec.frameSize() + " is below the headers of some flows; " +
+                "their frames have the minimum size instead (" + kinds + " bytes)");
+        }
+    }
+
+    private static void printReport(
+        final GeneratorSpec spec, final GenerationReport report, final long fileSize, final PrintWriter console)
+    {
+        final double durationSeconds = report.durationNanos() / 1e9;
+        console.println(String.format(Locale.ROOT, "%-24s %d (requested %d)", "packets written",
+            report.packets(), spec.packets()));
+        console.println(String.format(Locale.ROOT, "%-24s %d bytes", "file size", fileSize));
+        console.println(String.format(Locale.ROOT, "%-24s %.9f s", "capture duration", durationSeconds));
+        console.println(String.format(Locale.ROOT, "%-24s %d (scheduled %d)", "distinct flows",
+            report.distinctFlows(), report.scheduledFlows()));
+        final double newFlowsPerSecond = report.newFlowsPerSecond();
+        console.println(String.format(Locale.ROOT, "%-24s %s (requested %s)", "new flows per second",
+            Double.isNaN(newFlowsPerSecond) ? "n/a" : String.format(Locale.ROOT, "%.1f", newFlowsPerSecond),
+            formatted(spec.newFlowsPerSecond())));
+        console.println(String.format(Locale.ROOT, "%-24s average %.1f, maximum %d%s (requested %d)",
+            "concurrent flows", report.averageConcurrentFlows(), report.maxConcurrentFlows(),
+            report.maxSamplingStep() == 1 ? "" : " (sampled every " + report.maxSamplingStep() + " packets)",
+            spec.activeFlows()));
+        if (report.enlargedFrames() > 0)
+        {
+            console.println(String.format(Locale.ROOT, "%-24s %d", "enlarged frames", report.enlargedFrames()));
+        }
+        console.flush();
+    }
+
+    private static String formatted(final double value)
+    {
+        return value == Math.rint(value) ? Long.toString((long)value) : Double.toString(value);
+    }
+}

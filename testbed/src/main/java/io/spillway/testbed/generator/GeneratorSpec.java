@@ -1,0 +1,89 @@
+package io.spillway.testbed.generator;
+
+/**
+ * The parameters of a synthetic capture; {@link TrafficGenerator} describes the traffic they produce.
+ *
+ * @param packets           frames to generate, at least 1.
+ * @param activeFlows       flows in the sliding window at every instant, in [1, {@link #MAX_ACTIVE_FLOWS}].
+ * @param newFlowsPerSecond flows started per second of capture time, each replacing the oldest; above 0.
+ * @param frameSize         bytes per frame, captured and on the wire, in [{@link #MIN_FRAME_SIZE},
+ *                          {@link #MAX_FRAME_SIZE}]; a flow whose headers are longer uses its minimum frame.
+ * @param packetsPerSecond  packets per second of capture time, in [1, {@link #MAX_PACKETS_PER_SECOND}].
+ * @param seed              selects the capture: the same spec always gives the same bytes.
+ * @param ipv6Share         probability that a flow is IPv6 rather than IPv4, in [0, 1].
+ * @param udpShare          probability that a flow is UDP rather than TCP, in [0, 1].
+ */
+public record GeneratorSpec(
+    long packets,
+    int activeFlows,
+    double newFlowsPerSecond,
+    int frameSize,
+    long packetsPerSecond,
+    long seed,
+    double ipv6Share,
+    double udpShare)
+{
+    /** The shortest Ethernet frame without its frame check sequence. */
+    public static final int MIN_FRAME_SIZE = 60;
+    /** A jumbo frame. */
+    public static final int MAX_FRAME_SIZE = 9000;
+    /** Five times the largest table in the paper; the window costs 16 bytes of heap per flow. */
+    public static final int MAX_ACTIVE_FLOWS = 100_000_000;
+    /** Timestamps have nanosecond resolution, so faster packets would share a timestamp. */
+    public static final long MAX_PACKETS_PER_SECOND = 1_000_000_000L;
+    /** Flow serial numbers are spread over 46 address bits, which keeps every 5-tuple of a capture unique. */
+    public static final long MAX_FLOWS = 1L << 46;
+
+    public GeneratorSpec
+    {
+        if (packets < 1)
+        {
+            throw new IllegalArgumentException("packets must be at least 1: " + packets);
+        }
+        if (activeFlows < 1 || activeFlows > MAX_ACTIVE_FLOWS)
+        {
+            throw new IllegalArgumentException(
+                "activeFlows must be in [1, " + MAX_ACTIVE_FLOWS + "]: " + activeFlows);
+        }
+        if (!(newFlowsPerSecond > 0) || Double.isInfinite(newFlowsPerSecond))
+        {
+            throw new IllegalArgumentException("newFlowsPerSecond must be above 0 and finite: " + newFlowsPerSecond);
+        }
+        if (frameSize < MIN_FRAME_SIZE || frameSize > MAX_FRAME_SIZE)
+        {
+            throw new IllegalArgumentException(
+                "frameSize must be in [" + MIN_FRAME_SIZE + ", " + MAX_FRAME_SIZE + "]: " + frameSize);
+        }
+        if (packetsPerSecond < 1 || packetsPerSecond > MAX_PACKETS_PER_SECOND)
+        {
+            throw new IllegalArgumentException(
+                "packetsPerSecond must be in [1, " + MAX_PACKETS_PER_SECOND + "]: " + packetsPerSecond);
+        }
+        if (!(ipv6Share >= 0 && ipv6Share <= 1))
+        {
+            throw new IllegalArgumentException("ipv6Share must be in [0, 1]: " + ipv6Share);
+        }
+        if (!(udpShare >= 0 && udpShare <= 1))
+        {
+            throw new IllegalArgumentException("udpShare must be in [0, 1]: " + udpShare);
+        }
+        if (activeFlows + newFlowsPerSecond * packets / packetsPerSecond >= MAX_FLOWS)
+        {
+            throw new IllegalArgumentException("the capture would hold more than " + MAX_FLOWS + " flows");
+        }
+    }
+
+    /** Bytes of a frame of a flow of this kind: the requested size, or the flow's headers when they are longer. */
+    public int frameLength(final boolean ipv6, final boolean udp)
+    {
+        return Math.max(frameSize, FrameEncoder.headerLength(ipv6, udp));
+    }
+
+    /** Whether flows of this kind can occur and get frames longer than {@link #frameSize}. */
+    public boolean enlarges(final boolean ipv6, final boolean udp)
+    {
+        final boolean kindOccurs = (ipv6 ? ipv6Share > 0 : ipv6Share < 1) && (udp ? udpShare > 0 : udpShare < 1);
+
+        return kindOccurs && frameLength(ipv6, udp) > frameSize;
+    }
+}

@@ -1,0 +1,118 @@
+package io.spillway.testbed.generator;
+
+import java.util.SplittableRandom;
+
+/**
+ * Synthetic flow traffic for the benchmarks, the analogue of the pfsend generator of the SmartNIC offload
+ * paper (section IV-C): the number of active flows, the new flows per second, the frame size and the packet
+ * rate are set independently.
+ * <ul>
+ * <li>Flows: a sliding window of A concurrent flows. New flows start at a steady pace of R per second of
+ * capture time, each replacing the oldest, so every flow lives A/R seconds. The window is full from the first
+ * packet: A flows are active at time 0 with ages staggered 1/R apart, so retirements are evenly spread from
+ * the start and the capture measures steady state throughout.</li>
+ * <li>Packets: PPS per second of capture time; packet i is stamped {@link #START_NANOS} +
+ * floor(i * 1e9 / PPS) ns, in integer arithmetic that never drifts. Each packet belongs to a flow of the
+ * window chosen uniformly at random, so a flow gets PPS/R packets on average, and some (few when PPS/R is
+ * large) none at all.</li>
+ * <li>Frames: S bytes, captured and on the wire; a flow whose headers are longer than S (IPv6 and TCP need 74)
+ * uses frames of its headers only. Ethernet, IPv4 or (with probability ipv6Share per flow) IPv6, TCP or (with
+ * probability udpShare per flow) UDP, then random payload, the worst case for DPI. All frames go from client
+ * to server, as pfsend sends them; flows end silently, without FIN. {@link FrameEncoder} has the header
+ * details, {@link FlowIdentity} how 5-tuples are kept unique over the whole capture.</li>
+ * <li>Determinism: everything comes from the seed through {@link SplittableRandom} and hashing; no wall
+ * clock. The same spec gives the same bytes.</li>
+ * </ul>
+ * A run allocates its state up front (16 bytes per active flow) and nothing per packet.
+ */
+public final class TrafficGenerator
+{
+    /** Capture time of the first packet: 2026-01-01T00:00:00Z. */
+    public static final long START_NANOS = 1_767_225_600_000_000_000L;
+
+    private static final int HORIZON_MARGIN_PACKETS = 8;
+    private static final int BURST_PACKETS = 32;
+
+    private final GeneratorSpec spec;
+
+    public TrafficGenerator(final GeneratorSpec spec)
+    {
+        this.spec = spec;
+    }
+
+    public GeneratorSpec spec()
+    {
+        return spec;
+    }
+
+    /** Produces the whole capture into {@code sink} and reports what was written. */
+    public GenerationReport generate(final FrameSink sink)
+    {
+        final long packets = spec.packets();
+        final int activeFlows = spec.activeFlows();
+        final SplittableRandom slotRandom = new SplittableRandom(spec.seed());
+        final SplittableRandom payloadRandom = slotRandom.split();
+        final FlowIdentity flow = new FlowIdentity(spec.seed(), spec.ipv6Share(), spec.udpShare());
+        final FrameEncoder encoder = new FrameEncoder(spec, payloadRandom);
+        final ConcurrencyMeter meter = new ConcurrencyMeter(flowLifetimePackets() + HORIZON_MARGIN_PACKETS, packets);
+        final FlowWindow window = new FlowWindow(activeFlows, spec.newFlowsPerSecond(), meter);
+        final PacketClock clock = new PacketClock(spec.packetsPerSecond());
+        final int[] burstSlots = new int[BURST_PACKETS];
+
+        long frameBytes = 0;
+        long enlargedFrames = 0;
+        for (long burstStart = 0; burstStart < packets; burstStart += BURST_PACKETS)
+        {
+            final int burst = (int)Math.min(BURST_PACKETS, packets - burstStart);
+            for (int i = 0; i < burst; i++)
+            {
+                burstSlots[i] = slotRandom.nextInt(activeFlows);
+            }
+            window.touch(burstSlots, burst);
+
+            for (int i = 0; i < burst; i++)
+            {
+                final long packet = burstStart + i;
+                final long offsetNanos = clock.offsetNanos();
+                window.advanceTo(offsetNanos);
+                meter.advanceTo(packet);
+
+                final int slot = burstSlots[i];
+                flow.load(window.serialInSlot(slot));
+                final int length = encoder.encode(flow, (int)window.packetCount(slot), !window.hasPackets(slot));
+                window.onPacket(slot, packet);
+                sink.onFrame(START_NANOS + offsetNanos, encoder.frame(), length);
+
+                frameBytes += length;
+                if (length > spec.frameSize())
+                {
+                    enlargedFrames++;
+                }
+                clock.advance();
+            }
+        }
+        window.finish();
+        meter.finish(packets);
+
+        return new GenerationReport(
+            packets,
+            frameBytes,
+            enlargedFrames,
+            PacketClock.offsetNanos(packets - 1, spec.packetsPerSecond()),
+            activeFlows + window.newFlowsStarted(),
+            meter.distinctFlows(),
+            window.newFlowsSeen(),
+            meter.averageConcurrentFlows(packets),
+            meter.maxConcurrentFlows(),
+            meter.samplingStep());
+    }
+
+    /** Packets during one flow lifetime, capped at the capture (the lifetime can be far longer). */
+    private long flowLifetimePackets()
+    {
+        final double lifetimePackets = Math.ceil(spec.activeFlows() * (double)spec.packetsPerSecond() /
+            spec.newFlowsPerSecond());
+
+        return (long)Math.min(lifetimePackets, (double)spec.packets());
+    }
+}

@@ -21,6 +21,7 @@ public final class PcapWriter implements AutoCloseable
     private final FileChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private long packets;
+    private boolean closed;
 
     public PcapWriter(final Path file, final int linkType, final int snapLength)
     {
@@ -53,7 +54,7 @@ public final class PcapWriter implements AutoCloseable
         packets++;
     }
 
-    /** Appends one packet whose bytes are the whole array. */
+    /** Appends one packet whose bytes are the whole array (a convenience for tests: wraps the array). */
     public void write(final long timestampNanos, final byte[] frame)
     {
         write(timestampNanos, ByteBuffer.wrap(frame), frame.length, frame.length);
@@ -84,6 +85,11 @@ public final class PcapWriter implements AutoCloseable
     @Override
     public void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         drain();
         try
         {

@@ -4,6 +4,7 @@ import io.spillway.probe.capture.CaptureFiles;
 import io.spillway.probe.capture.PacketSource;
 import io.spillway.probe.flow.RecordedFlow;
 import io.spillway.probe.reference.Conversation;
+import io.spillway.probe.reference.Tshark;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,6 +29,38 @@ public final class ProbeRuns
                     t[0] += r.packets();
                     t[1] += r.fwdL2Octets() + r.revL2Octets();
                 }
+            }
+            return totals;
+        }
+
+        /** Like {@link #conversations()}, with layer-3-only flows keyed with ports -1. */
+        public Map<Conversation, long[]> conversationsWithLayer3()
+        {
+            final Map<Conversation, long[]> totals = new HashMap<>();
+            for (final RecordedFlow r : records)
+            {
+                if (r.protocol() == 6 || r.protocol() == 17)
+                {
+                    final boolean l3 = (r.flags() & 0x01) != 0;
+                    final long[] t = totals.computeIfAbsent(Conversation.of(r.protocol(), r.src(),
+                        l3 ? -1 : r.srcPort(), r.dst(), l3 ? -1 : r.dstPort()), k -> new long[2]);
+                    t[0] += r.packets();
+                    t[1] += r.fwdL2Octets() + r.revL2Octets();
+                }
+            }
+            return totals;
+        }
+
+        /** Packets and layer-2 bytes per unordered address pair, keyed as Tshark.addressPair. */
+        public Map<String, long[]> addressPairs()
+        {
+            final Map<String, long[]> totals = new HashMap<>();
+            for (final RecordedFlow r : records)
+            {
+                final long[] t = totals.computeIfAbsent(
+                    Tshark.addressPair(r.ipVersion(), r.src(), r.dst()), k -> new long[2]);
+                t[0] += r.packets();
+                t[1] += r.fwdL2Octets() + r.revL2Octets();
             }
             return totals;
         }

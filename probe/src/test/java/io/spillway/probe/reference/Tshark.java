@@ -103,6 +103,104 @@ public final class Tshark
         return result;
     }
 
+    /**
+     * Packets and frame bytes per unordered pair of outermost IP addresses ("4 a b" or "6 a b"), for
+     * captures whose inner conversations tshark would otherwise count (tunnels).
+     */
+    public static Map<String, long[]> addressPairTotals(final Path capture)
+    {
+        final Map<String, long[]> result = new HashMap<>();
+        for (final String line : ExternalTool.lines(List.of("tshark", "-n", "-r", capture.toString(),
+            "-T", "fields", "-E", "separator=|", "-E", "occurrence=f",
+            "-e", "frame.len", "-e", "frame.protocols", "-e", "ip.src", "-e", "ip.dst", "-e", "ipv6.src",
+            "-e", "ipv6.dst")))
+        {
+            final String[] f = line.split("\\|", -1);
+            final String protocols = ":" + f[1] + ":";
+            final int v4 = protocols.indexOf(":ip:");
+            final int v6 = protocols.indexOf(":ipv6:");
+            if (v4 < 0 && v6 < 0)
+            {
+                continue;
+            }
+            final boolean outerIsV4 = v4 >= 0 && (v6 < 0 || v4 < v6);
+            final String key = outerIsV4 ? addressPair(4, f[2], f[3]) : addressPair(6, f[4], f[5]);
+            final long[] totals = result.computeIfAbsent(key, k -> new long[2]);
+            totals[0]++;
+            totals[1] += Long.parseLong(f[0]);
+        }
+        return result;
+    }
+
+    /** The key {@link #addressPairTotals} uses. */
+    public static String addressPair(final int version, final String a, final String b)
+    {
+        final Conversation c = Conversation.of(0, a, 0, b, 0);
+        return version + " " + c.endpointA() + " " + c.endpointB();
+    }
+
+    /**
+     * TCP and UDP packets and frame bytes per 5-tuple with IP reassembly off: a later fragment goes to the
+     * ports of its first fragment (same addresses, protocol and IP id) when that came earlier, otherwise to
+     * the layer-3 flow of its addresses and protocol (ports -1). This is the rule docs/architecture.md
+     * documents, applied to tshark's reading of the packets.
+     */
+    public static Map<Conversation, long[]> fragmentAwareConversations(final Path capture)
+    {
+        final Map<Conversation, long[]> result = new HashMap<>();
+        final Map<String, int[]> firstFragmentPorts = new HashMap<>();
+        for (final String line : ExternalTool.lines(List.of("tshark", "-n", "-r", capture.toString(),
+            "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
+            "-T", "fields", "-E", "separator=|", "-E", "occurrence=f",
+            "-e", "frame.len", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto", "-e", "ip.id", "-e", "ip.flags.mf",
+            "-e", "ip.frag_offset", "-e", "ipv6.src", "-e", "ipv6.dst", "-e", "ipv6.nxt", "-e", "ipv6.fraghdr.ident",
+            "-e", "ipv6.fraghdr.offset", "-e", "ipv6.fraghdr.more", "-e", "ipv6.fraghdr.nxt",
+            "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "udp.srcport", "-e", "udp.dstport")))
+        {
+            final String[] f = line.split("\\|", -1);
+            final boolean v4 = !f[1].isEmpty();
+            if (!v4 && f[7].isEmpty())
+            {
+                continue;
+            }
+            final String src = v4 ? f[1] : f[7];
+            final String dst = v4 ? f[2] : f[8];
+            final boolean fragment = v4 ? "1".equals(f[5]) || !"0".equals(f[6]) : !f[10].isEmpty();
+            final String id = v4 ? f[4] : f[10];
+            final boolean later = fragment && !"0".equals(v4 ? f[6] : f[11]);
+            final int protocol = Integer.parseInt(v4 ? f[3] : (fragment ? f[13] : f[9]));
+            if (protocol != 6 && protocol != 17)
+            {
+                continue;
+            }
+            final String fragmentKey = src + " " + dst + " " + protocol + " " + id;
+            int[] ports = null;
+            if (later)
+            {
+                ports = firstFragmentPorts.get(fragmentKey);
+            }
+            else
+            {
+                final String srcPort = protocol == 6 ? f[14] : f[16];
+                final String dstPort = protocol == 6 ? f[15] : f[17];
+                if (!srcPort.isEmpty())
+                {
+                    ports = new int[] {Integer.parseInt(srcPort), Integer.parseInt(dstPort)};
+                    if (fragment)
+                    {
+                        firstFragmentPorts.put(fragmentKey, ports);
+                    }
+                }
+            }
+            final Conversation key = ports == null ? Conversation.of(protocol, src, -1, dst, -1) :
+                Conversation.of(protocol, src, ports[0], dst, ports[1]);
+            final long[] totals = result.computeIfAbsent(key, k -> new long[2]);
+            totals[0]++;
+            totals[1] += Long.parseLong(f[0]);
+        }
+        return result;
+    }
+
     /** What tshark reports for every frame of a capture: lengths, exact timestamp, encapsulation, interface. */
     public static List<Frame> frames(final Path file)
     {

@@ -17,7 +17,9 @@ public final class JsonRecordEncoder
     public static final int MAX_LINE_LENGTH = 1024;
 
     private static final int PROTOCOL_TCP = 6;
+    private static final int PROTOCOL_ICMP = 1;
     private static final int PROTOCOL_UDP = 17;
+    private static final int PROTOCOL_ICMPV6 = 58;
     private static final int PROTOCOL_DCCP = 33;
     private static final int PROTOCOL_SCTP = 132;
     private static final int PROTOCOL_UDP_LITE = 136;
@@ -29,6 +31,8 @@ public final class JsonRecordEncoder
     private static final byte[] SOURCE_TRANSPORT_PORT = name("sourceTransportPort");
     private static final byte[] DESTINATION_TRANSPORT_PORT = name("destinationTransportPort");
     private static final byte[] PROTOCOL_IDENTIFIER = name("protocolIdentifier");
+    private static final byte[] ICMP_TYPE_CODE_IPV4 = name("icmpTypeCodeIPv4");
+    private static final byte[] ICMP_TYPE_CODE_IPV6 = name("icmpTypeCodeIPv6");
     private static final byte[] IP_VERSION = name("ipVersion");
     private static final byte[] VLAN_ID = name("vlanId");
     private static final byte[] INGRESS_INTERFACE = name("ingressInterface");
@@ -82,6 +86,13 @@ public final class JsonRecordEncoder
         {
             i = putField(dst, i, SOURCE_TRANSPORT_PORT, record.srcPort());
             i = putField(dst, i, DESTINATION_TRANSPORT_PORT, record.dstPort());
+        }
+        else if (0 == (record.flags() & FlowRecord.FLAG_L3_ONLY) && (PROTOCOL_ICMP == protocol ||
+            PROTOCOL_ICMPV6 == protocol))
+        {
+            // The probe keeps ICMP type << 8 | code in the destination port, the NetFlow convention.
+            i = putField(dst, i, PROTOCOL_ICMP == protocol ? ICMP_TYPE_CODE_IPV4 : ICMP_TYPE_CODE_IPV6,
+                record.dstPort());
         }
         i = putField(dst, i, PROTOCOL_IDENTIFIER, protocol);
         i = putField(dst, i, IP_VERSION, ipVersion);

@@ -129,7 +129,21 @@ class JsonRecordFormatTest
         assertTrue(!icmp.has("sourceTransportPort") && !icmp.has("destinationTransportPort"));
         assertTrue(!icmp.has("tcpControlBits") && !icmp.has("reverseTcpControlBits"));
         assertEquals(1, icmp.get("protocolIdentifier").intValue());
+        assertEquals(0x0800, icmp.get("icmpTypeCodeIPv4").intValue());
+        assertTrue(!icmp.has("icmpTypeCodeIPv6"));
         assertEquals(443, sctp.get("destinationTransportPort").intValue());
+    }
+
+    @Test
+    void shouldWriteIcmpv6TypeAndCodeButNotForLayer3OnlyFlows() throws Exception
+    {
+        final JsonNode icmpv6 = encodeOne(TestRecords.ipv4Tcp().protocol(58).srcPort(0).dstPort(0x8000));
+        final JsonNode fragment =
+            encodeOne(TestRecords.ipv4Tcp().protocol(1).dstPort(0).flags(FlowRecord.FLAG_L3_ONLY));
+
+        assertEquals(0x8000, icmpv6.get("icmpTypeCodeIPv6").intValue());
+        assertTrue(!icmpv6.has("icmpTypeCodeIPv4"));
+        assertTrue(!fragment.has("icmpTypeCodeIPv4"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,13 +108,15 @@ public final class ProbeCommand implements Callable<Integer>
             }
             return EXIT_OK;
         }
-        catch (final CaptureFileException | IllegalArgumentException ex)
+        catch (final CaptureFileException | IllegalArgumentException | UncheckedIOException ex)
         {
             exporters.forEach(FlowExporter::close);
             return usageError(ex.getMessage());
         }
         catch (final Probe.ProbeFailure ex)
         {
+            // Flush what the exporters hold: records already produced must not be lost.
+            exporters.forEach(FlowExporter::close);
             err.println("spillway: the probe failed: " + ex.getMessage());
             if (ex.getCause() != null && Boolean.getBoolean("spillway.debug"))
             {

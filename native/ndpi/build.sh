@@ -19,7 +19,8 @@ SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/spillway_ndpi.c"
 LIBRARY="$OUTPUT/libspillway-ndpi.so"
 CC="${CC:-gcc}"
 
-[[ -n "${JAVA_HOME:-}" && -f "$JAVA_HOME/include/jni.h" ]] || fail "no jni.h under JAVA_HOME='${JAVA_HOME:-}' (a JDK is needed)"
+[[ -n "${JAVA_HOME:-}" && -f "$JAVA_HOME/include/jni.h" ]] \
+    || fail "no jni.h under JAVA_HOME='${JAVA_HOME:-}' (a JDK is needed)"
 [[ -f "$HEADERS/io_spillway_dpi_NdpiNative.h" ]] || fail "no JNI header in $HEADERS: javac -h must run first"
 command -v "$CC" >/dev/null || fail "no C compiler ($CC): $INSTALL_HINT"
 command -v pkg-config >/dev/null || fail "pkg-config is missing: $INSTALL_HINT"

@@ -248,7 +248,8 @@ JNIEXPORT jint JNICALL Java_io_spillway_dpi_NdpiNative_giveUp(
     return report(g, flow, proto, GAVE_UP, guessed);
 }
 
-JNIEXPORT void JNICALL Java_io_spillway_dpi_NdpiNative_endFlow(UNUSED JNIEnv *env, UNUSED jclass cls, jlong flow_address)
+JNIEXPORT void JNICALL Java_io_spillway_dpi_NdpiNative_endFlow(
+    UNUSED JNIEnv *env, UNUSED jclass cls, jlong flow_address)
 {
     struct ndpi_flow_struct *flow = flow_at(flow_address);
 

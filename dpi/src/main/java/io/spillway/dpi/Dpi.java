@@ -134,7 +134,8 @@ public final class Dpi
         catch (final UnsatisfiedLinkError ex)
         {
             // Typically "libndpi.so.4.2: cannot open shared object file" when nDPI is not installed.
-            throw new DpiUnavailableException("cannot load the nDPI glue: " + ex.getMessage() + "; " + INSTALL_HINT, ex);
+            throw new DpiUnavailableException(
+                "cannot load the nDPI glue: " + ex.getMessage() + "; " + INSTALL_HINT, ex);
         }
         catch (final IllegalCallerException ex)
         {
@@ -152,7 +153,8 @@ public final class Dpi
         }
         catch (final UnsatisfiedLinkError ex)
         {
-            throw new DpiUnavailableException(library + " is not the Spillway nDPI glue: " + ex.getMessage(), ex);
+            throw new DpiUnavailableException(
+                library + " is not the Spillway nDPI glue (it lacks " + ex.getMessage() + ")", ex);
         }
     }
 

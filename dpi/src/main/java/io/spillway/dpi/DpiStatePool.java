@@ -52,7 +52,7 @@ public final class DpiStatePool implements AutoCloseable
         liveBits = new long[(capacity + 63) >>> 6];
     }
 
-    /** A free block's index, or -1 when all {@link #capacity()} blocks are in use (counted in {@link #exhaustions()}). */
+    /** A free block's index, or -1 when every block is in use (counted in {@link #exhaustions()}). */
     public int allocate()
     {
         checkOpen();

@@ -86,7 +86,12 @@ class ClassifierRobustnessTest
         final long state = pool.address(index);
         for (int i = 0; i < 300; i++)
         {
-            final int length = i < 2 ? (i == 0 ? 1 : Classifier.MAX_IP_LENGTH) : 1 + random.nextInt(Classifier.MAX_IP_LENGTH);
+            final int length = switch (i)
+            {
+                case 0 -> 1;
+                case 1 -> Classifier.MAX_IP_LENGTH;
+                default -> 1 + random.nextInt(Classifier.MAX_IP_LENGTH);
+            };
             final long address = randomPacket(random, length);
             classifier.startFlow(state);
             final int verdict = classifier.processPacket(state, address, length, i);
@@ -108,7 +113,8 @@ class ClassifierRobustnessTest
         for (int i = 0; i < 10_000; i++)
         {
             final int tooShort = -random.nextInt(Integer.MAX_VALUE);
-            final int tooLong = Classifier.MAX_IP_LENGTH + 1 + random.nextInt(Integer.MAX_VALUE - Classifier.MAX_IP_LENGTH);
+            final int tooLong =
+                Classifier.MAX_IP_LENGTH + 1 + random.nextInt(Integer.MAX_VALUE - Classifier.MAX_IP_LENGTH);
             assertThrows(IllegalArgumentException.class,
                 () -> classifier.processPacket(state, packet.addressOffset(), tooShort, 0));
             assertThrows(IllegalArgumentException.class,

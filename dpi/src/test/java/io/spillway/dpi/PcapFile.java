@@ -42,7 +42,8 @@ final class PcapFile
             final byte[] packet = packets.get(i);
             final long timeMs = timesMs.get(i);
             final int frameLength = ETHERNET_HEADER + packet.length;
-            out.putInt((int)(timeMs / 1000)).putInt((int)(timeMs % 1000) * 1000).putInt(frameLength).putInt(frameLength);
+            out.putInt((int)(timeMs / 1000)).putInt((int)(timeMs % 1000) * 1000);
+            out.putInt(frameLength).putInt(frameLength);
             out.put(new byte[]{ 0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01 });
             out.order(ByteOrder.BIG_ENDIAN)
                 .putShort((short)((packet[0] >>> 4 & 0xF) == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4))

@@ -125,6 +125,7 @@ public final class Dpi
         }
     }
 
+    @SuppressWarnings("restricted") // Loading the JNI glue is this class's purpose.
     private static Dpi loadFile(final Path library) throws DpiUnavailableException
     {
         try

@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandle;
  * Off-heap memory followed by an inaccessible page: a packet written to end exactly at
  * {@link #capacity()} makes any read past its length fault instead of silently reading garbage.
  */
+@SuppressWarnings("restricted")
 final class GuardedMemory implements AutoCloseable
 {
     private static final long PAGE = 4096;

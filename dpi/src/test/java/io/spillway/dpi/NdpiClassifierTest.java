@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -235,6 +236,38 @@ class NdpiClassifierTest
         assertEquals(0, classifier.categoryName(-1, text, 0));
         assertEquals(0, classifier.categoryName(100_000, text, 0));
         assertThrows(IllegalArgumentException.class, () -> classifier.protocolName(70_000, 0, text, 0));
+    }
+
+    @Test
+    void perFlowAndPerPacketCallsAllocateNothing()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        final int length = TestPackets.udp4(packet, 0, CLIENT, SERVER, 40_040, 53,
+            TestPackets.dnsQuery(3, "alloc.example"));
+        long checksum = 0;
+        long allocated = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            // Round 0 warms up (class loading, JIT); round 1 is measured.
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 5_000; i++)
+            {
+                final int index = pool.allocate();
+                final long state = pool.address(index);
+                classifier.startFlow(state);
+                checksum += classifier.processPacket(state, packet.addressOffset(), length, timeMs);
+                checksum += classifier.giveUp(state) + classifier.appProtocol() + classifier.masterProtocol();
+                checksum += classifier.category() + (classifier.guessed() ? 1 : 0);
+                checksum += classifier.appName(text, 0) + classifier.serverName(text, 64);
+                classifier.endFlow(state);
+                pool.release(index);
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+        assertTrue(checksum > 0);
+        assertEquals(0, allocated, "bytes allocated by 5000 flows");
     }
 
     @Test

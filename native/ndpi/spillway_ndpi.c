@@ -2,7 +2,7 @@
  * JNI glue between io.spillway.dpi.NdpiNative and nDPI 4.2.
  *
  * Thin on purpose: every function maps to one or two nDPI calls. The Java side owns all memory
- * that outlives a call: the per-flow state (an ndpi_flow_struct in a pooled off-heap block) and
+ * that outlives a call: the per-flow state (struct spillway_flow, in a pooled off-heap block) and
  * the result block below. Per-packet calls take and return primitives only: no Java object is
  * created here, no JNIEnv function is called, no string crosses the boundary.
  *
@@ -71,6 +71,22 @@ enum
     GAVE_UP = io_spillway_dpi_NdpiNative_VERDICT_GAVE_UP
 };
 
+/*
+ * The per-flow state: nDPI's flow, then the final answer once there is one. Keeping it makes a
+ * final verdict stable: nDPI would otherwise re-dissect later packets, and a second give-up would
+ * report its own earlier guess as a detection.
+ */
+struct spillway_flow
+{
+    struct ndpi_flow_struct ndpi;
+    ndpi_protocol final_protocol;
+    int32_t final_verdict; /* INSPECTING until CLASSIFIED or GAVE_UP */
+    int32_t final_guessed;
+};
+
+_Static_assert(offsetof(struct spillway_flow, final_protocol) == sizeof(struct ndpi_flow_struct), "flow trailer");
+_Static_assert(sizeof(struct spillway_flow) % 8 == 0, "flow state keeps 8-byte alignment in arrays");
+
 /* What a Java handle points to: one detection module and where its results go. */
 struct glue
 {
@@ -83,9 +99,9 @@ static inline struct glue *glue_of(jlong handle)
     return (struct glue *)(intptr_t)handle;
 }
 
-static inline struct ndpi_flow_struct *flow_at(jlong address)
+static inline struct spillway_flow *flow_at(jlong address)
 {
-    return (struct ndpi_flow_struct *)(intptr_t)address;
+    return (struct spillway_flow *)(intptr_t)address;
 }
 
 /*
@@ -103,10 +119,19 @@ static int32_t copy_ascii(char *dst, const char *src, size_t capacity)
     return (int32_t)length;
 }
 
-/* Names are filled only once the application is known: INSPECTING packets cost no string work. */
-static jint report(struct glue *g, struct ndpi_flow_struct *flow, ndpi_protocol proto, int32_t verdict, int32_t guessed)
+/*
+ * Writes the result block and remembers a final answer in the flow. Names are filled only once the
+ * application is known: INSPECTING packets cost no string work.
+ */
+static jint report(struct glue *g, struct spillway_flow *flow, ndpi_protocol proto, int32_t verdict, int32_t guessed)
 {
     struct spillway_result *r = g->result;
+    if (verdict == CLASSIFIED || verdict == GAVE_UP)
+    {
+        flow->final_protocol = proto;
+        flow->final_verdict = verdict;
+        flow->final_guessed = guessed;
+    }
     r->verdict = verdict;
     r->master_protocol = proto.master_protocol;
     r->app_protocol = proto.app_protocol;
@@ -124,8 +149,15 @@ static jint report(struct glue *g, struct ndpi_flow_struct *flow, ndpi_protocol 
     r->app_name_length = (int32_t)strnlen(r->app_name, sizeof(r->app_name));
 
     /* 4.2 keeps one server name per flow: TLS/QUIC SNI, HTTP Host, DNS query, DHCP/NetBIOS name. */
-    r->server_name_length = copy_ascii(r->server_name, flow->host_server_name, sizeof(flow->host_server_name));
+    const char *server_name = flow->ndpi.host_server_name;
+    r->server_name_length = copy_ascii(r->server_name, server_name, sizeof(flow->ndpi.host_server_name));
     return verdict;
+}
+
+/* A flow already final answers the same again, without asking nDPI. */
+static inline jint report_final(struct glue *g, struct spillway_flow *flow)
+{
+    return report(g, flow, flow->final_protocol, flow->final_verdict, flow->final_guessed);
 }
 
 JNIEXPORT jint JNICALL Java_io_spillway_dpi_NdpiNative_revision(
@@ -149,14 +181,19 @@ JNIEXPORT jint JNICALL Java_io_spillway_dpi_NdpiNative_compiledApiVersion(UNUSED
     return NDPI_API_VERSION;
 }
 
-JNIEXPORT jint JNICALL Java_io_spillway_dpi_NdpiNative_flowStateSize(UNUSED JNIEnv *env, UNUSED jclass cls)
+JNIEXPORT jint JNICALL Java_io_spillway_dpi_NdpiNative_ndpiFlowSize(UNUSED JNIEnv *env, UNUSED jclass cls)
 {
     return (jint)ndpi_detection_get_sizeof_ndpi_flow_struct();
 }
 
-JNIEXPORT jint JNICALL Java_io_spillway_dpi_NdpiNative_compiledFlowStateSize(UNUSED JNIEnv *env, UNUSED jclass cls)
+JNIEXPORT jint JNICALL Java_io_spillway_dpi_NdpiNative_compiledNdpiFlowSize(UNUSED JNIEnv *env, UNUSED jclass cls)
 {
     return (jint)sizeof(struct ndpi_flow_struct);
+}
+
+JNIEXPORT jint JNICALL Java_io_spillway_dpi_NdpiNative_flowStateSize(UNUSED JNIEnv *env, UNUSED jclass cls)
+{
+    return (jint)sizeof(struct spillway_flow);
 }
 
 JNIEXPORT jlong JNICALL Java_io_spillway_dpi_NdpiNative_open(UNUSED JNIEnv *env, UNUSED jclass cls, jlong result)
@@ -196,33 +233,37 @@ JNIEXPORT void JNICALL Java_io_spillway_dpi_NdpiNative_close(UNUSED JNIEnv *env,
 JNIEXPORT void JNICALL Java_io_spillway_dpi_NdpiNative_startFlow(UNUSED JNIEnv *env, UNUSED jclass cls, jlong flow)
 {
     /* nDPI expects a zeroed flow: it has no init function and treats zero as "nothing seen yet". */
-    memset(flow_at(flow), 0, sizeof(struct ndpi_flow_struct));
+    memset(flow_at(flow), 0, sizeof(struct spillway_flow));
 }
 
 JNIEXPORT jint JNICALL Java_io_spillway_dpi_NdpiNative_processPacket(
     UNUSED JNIEnv *env, UNUSED jclass cls, jlong handle, jlong flow_address, jlong packet, jint length, jlong time_ms)
 {
     struct glue *g = glue_of(handle);
-    struct ndpi_flow_struct *flow = flow_at(flow_address);
+    struct spillway_flow *flow = flow_at(flow_address);
+    if (flow->final_verdict != INSPECTING)
+    {
+        return report_final(g, flow);
+    }
 
     /* 4.2 signature: (module, flow, IP-layer bytes, length as unsigned short, time in ms). */
     ndpi_protocol proto = ndpi_detection_process_packet(
-        g->ndpi, flow, (const unsigned char *)(intptr_t)packet, (unsigned short)length, (u_int64_t)time_ms);
+        g->ndpi, &flow->ndpi, (const unsigned char *)(intptr_t)packet, (unsigned short)length, (u_int64_t)time_ms);
 
     /* fail_with_unknown: a dissector decided no protocol can ever match this flow. */
     if (proto.app_protocol == NDPI_PROTOCOL_UNKNOWN)
     {
-        if (!flow->fail_with_unknown)
+        if (!flow->ndpi.fail_with_unknown)
         {
             return report(g, flow, proto, INSPECTING, 0);
         }
         u_int8_t guessed = 0;
-        proto = ndpi_detection_giveup(g->ndpi, flow, 1, &guessed);
+        proto = ndpi_detection_giveup(g->ndpi, &flow->ndpi, 1, &guessed);
         return report(g, flow, proto, GAVE_UP, guessed);
     }
 
     /* Known application: keep dissecting only while nDPI says more metadata can come (ndpiReader's rule). */
-    const int more = !flow->fail_with_unknown && ndpi_extra_dissection_possible(g->ndpi, flow);
+    const int more = !flow->ndpi.fail_with_unknown && ndpi_extra_dissection_possible(g->ndpi, &flow->ndpi);
     return report(g, flow, proto, more ? DETECTED : CLASSIFIED, 0);
 }
 
@@ -230,32 +271,36 @@ JNIEXPORT jint JNICALL Java_io_spillway_dpi_NdpiNative_giveUp(
     UNUSED JNIEnv *env, UNUSED jclass cls, jlong handle, jlong flow_address)
 {
     struct glue *g = glue_of(handle);
-    struct ndpi_flow_struct *flow = flow_at(flow_address);
+    struct spillway_flow *flow = flow_at(flow_address);
+    if (flow->final_verdict != INSPECTING)
+    {
+        return report_final(g, flow);
+    }
 
-    if (flow->detected_protocol_stack[0] != NDPI_PROTOCOL_UNKNOWN)
+    if (flow->ndpi.detected_protocol_stack[0] != NDPI_PROTOCOL_UNKNOWN)
     {
         /* Detected already and only extra dissection was cut short: keep the detection, as ndpiReader does. */
         ndpi_protocol proto;
-        proto.app_protocol = flow->detected_protocol_stack[0];
-        proto.master_protocol = flow->detected_protocol_stack[1];
-        proto.category = flow->category;
+        proto.app_protocol = flow->ndpi.detected_protocol_stack[0];
+        proto.master_protocol = flow->ndpi.detected_protocol_stack[1];
+        proto.category = flow->ndpi.category;
         return report(g, flow, proto, CLASSIFIED, 0);
     }
 
     /* enable_guess = 1: fall back to port and address guesses; guessed tells which answer it is. */
     u_int8_t guessed = 0;
-    const ndpi_protocol proto = ndpi_detection_giveup(g->ndpi, flow, 1, &guessed);
+    const ndpi_protocol proto = ndpi_detection_giveup(g->ndpi, &flow->ndpi, 1, &guessed);
     return report(g, flow, proto, GAVE_UP, guessed);
 }
 
 JNIEXPORT void JNICALL Java_io_spillway_dpi_NdpiNative_endFlow(
     UNUSED JNIEnv *env, UNUSED jclass cls, jlong flow_address)
 {
-    struct ndpi_flow_struct *flow = flow_at(flow_address);
+    struct spillway_flow *flow = flow_at(flow_address);
 
     /* Frees what dissectors allocated (HTTP URL and agent, TLS names, Kerberos buffer, TCP reassembly)
        but not the struct: its memory belongs to the Java pool. Zeroing makes a second call harmless. */
-    ndpi_free_flow_data(flow);
+    ndpi_free_flow_data(&flow->ndpi);
     memset(flow, 0, sizeof(*flow));
 }
 

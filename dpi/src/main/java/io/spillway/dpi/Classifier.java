@@ -34,14 +34,18 @@ public interface Classifier extends AutoCloseable
     /** Room {@link #categoryName} may need in the destination buffer. */
     int MAX_CATEGORY_NAME_LENGTH = NdpiNative.MAX_SCRATCH_NAME_LENGTH;
 
-    /** Bytes of per-flow state, as the DPI library reports it (688 for nDPI 4.2 on x86-64). */
+    /**
+     * Bytes of per-flow state: for nDPI 4.2 on x86-64, its 688-byte flow and 16 bytes where the glue keeps
+     * the final answer, 704 in all.
+     */
     int flowStateSize();
 
     /** Initialises the state at {@code stateAddress} for a new flow (any previous content is dropped). */
     void startFlow(long stateAddress);
 
     /**
-     * Dissects one packet of the flow, either direction.
+     * Dissects one packet of the flow, either direction. Once the flow's verdict is final, further calls
+     * (and {@link #giveUp}) only report the same result again.
      *
      * @param ipPacketAddress the IP header's first byte (IPv4 or IPv6), off-heap
      * @param ipLength        bytes from the IP header to the end of the captured packet

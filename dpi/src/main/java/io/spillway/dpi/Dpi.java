@@ -37,11 +37,13 @@ public final class Dpi
     private static Dpi loaded;
 
     private final String version;
+    private final int ndpiFlowSize;
     private final int flowStateSize;
 
-    private Dpi(final String version, final int flowStateSize)
+    private Dpi(final String version, final int ndpiFlowSize, final int flowStateSize)
     {
         this.version = version;
+        this.ndpiFlowSize = ndpiFlowSize;
         this.flowStateSize = flowStateSize;
     }
 
@@ -84,7 +86,13 @@ public final class Dpi
         return version;
     }
 
-    /** Bytes of per-flow state nDPI needs: the block size of a {@link DpiStatePool}. */
+    /** {@code sizeof(struct ndpi_flow_struct)} as the library reports it: 688 bytes for nDPI 4.2 on x86-64. */
+    public int ndpiFlowSize()
+    {
+        return ndpiFlowSize;
+    }
+
+    /** Bytes of per-flow state a classifier needs (nDPI's flow and the glue's final answer): a pool's block size. */
     public int flowStateSize()
     {
         return flowStateSize;
@@ -147,10 +155,10 @@ public final class Dpi
         try
         {
             final String version = revision();
-            final int flowStateSize = NdpiNative.flowStateSize();
+            final int ndpiFlowSize = NdpiNative.ndpiFlowSize();
             checkVersion(version, NdpiNative.apiVersion(), NdpiNative.compiledApiVersion(),
-                flowStateSize, NdpiNative.compiledFlowStateSize());
-            return new Dpi(version, flowStateSize);
+                ndpiFlowSize, NdpiNative.compiledNdpiFlowSize());
+            return new Dpi(version, ndpiFlowSize, NdpiNative.flowStateSize());
         }
         catch (final UnsatisfiedLinkError ex)
         {
@@ -167,8 +175,8 @@ public final class Dpi
         final String version,
         final int apiVersion,
         final int compiledApiVersion,
-        final int flowStateSize,
-        final int compiledFlowStateSize) throws DpiUnavailableException
+        final int ndpiFlowSize,
+        final int compiledNdpiFlowSize) throws DpiUnavailableException
     {
         final int[] majorMinor = parseMajorMinor(version);
         if (majorMinor == null)
@@ -180,11 +188,11 @@ public final class Dpi
             throw new DpiUnavailableException("nDPI " + version + " is too old, Spillway needs " + MINIMUM_MAJOR +
                 "." + MINIMUM_MINOR + " or newer; " + INSTALL_HINT);
         }
-        if (apiVersion != compiledApiVersion || flowStateSize != compiledFlowStateSize)
+        if (apiVersion != compiledApiVersion || ndpiFlowSize != compiledNdpiFlowSize)
         {
-            throw new DpiUnavailableException("nDPI " + version + " (API " + apiVersion + ", flow " + flowStateSize +
+            throw new DpiUnavailableException("nDPI " + version + " (API " + apiVersion + ", flow " + ndpiFlowSize +
                 " bytes) is not the nDPI the glue was built against (API " + compiledApiVersion + ", flow " +
-                compiledFlowStateSize + " bytes): rebuild Spillway with the installed libndpi-dev, or " + INSTALL_HINT);
+                compiledNdpiFlowSize + " bytes): rebuild Spillway with the installed libndpi-dev, or " + INSTALL_HINT);
         }
     }
 

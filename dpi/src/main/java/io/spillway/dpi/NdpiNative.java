@@ -48,10 +48,13 @@ final class NdpiNative
     static native int compiledApiVersion();
 
     /** {@code ndpi_detection_get_sizeof_ndpi_flow_struct()}: what the library writes per flow. */
-    static native int flowStateSize();
+    static native int ndpiFlowSize();
 
     /** {@code sizeof(struct ndpi_flow_struct)} in the headers the glue was compiled against. */
-    static native int compiledFlowStateSize();
+    static native int compiledNdpiFlowSize();
+
+    /** Bytes of per-flow state the glue needs: nDPI's flow and the final answer kept after it. */
+    static native int flowStateSize();
 
     /** A detection module with every protocol enabled, or 0 when nDPI cannot allocate one. */
     static native long open(long resultAddress);

@@ -16,7 +16,7 @@ public final class DpiLoadMain
         try
         {
             final Dpi dpi = Dpi.load(Path.of(args[0]));
-            System.out.println("loaded nDPI " + dpi.version() + ", flow state " + dpi.flowStateSize() + " bytes");
+            System.out.println("loaded nDPI " + dpi.version() + ", flow " + dpi.ndpiFlowSize() + " bytes");
         }
         catch (final DpiUnavailableException ex)
         {

@@ -29,7 +29,8 @@ class DpiLoadTest
     {
         final Dpi dpi = assertDoesNotThrow(() -> Dpi.load());
         assertTrue(dpi.version().startsWith("4.2"), dpi.version());
-        assertEquals(688, dpi.flowStateSize());
+        assertEquals(688, dpi.ndpiFlowSize());
+        assertEquals(704, dpi.flowStateSize());
         assertEquals(dpi, assertDoesNotThrow(() -> Dpi.load()), "one binding per process");
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +61,11 @@ class NdpiClassifierTest
     }
 
     @Test
-    void reportsTheFlowStateSizeOfNdpi42()
+    void flowStateIsNdpi42sFlowAndTheGluesFinalAnswer() throws DpiUnavailableException
     {
-        assertEquals(688, classifier.flowStateSize());
+        assertEquals(688, Dpi.load().ndpiFlowSize());
+        assertEquals(704, classifier.flowStateSize());
+        assertEquals(704, pool.stride(), "no padding between pooled states");
     }
 
     @Test
@@ -220,6 +223,41 @@ class NdpiClassifierTest
     }
 
     @Test
+    void aFinalVerdictIsStable()
+    {
+        // Bytes no dissector accepts, to port 53: nothing detected, the give-up guesses DNS by port.
+        final byte[] noise = new byte[40];
+        Arrays.fill(noise, (byte)'A');
+        final long state = startFlow();
+        final int length = TestPackets.udp4(packet, 0, CLIENT, SERVER, 40_050, 53, noise);
+        assertEquals(Verdict.INSPECTING, feed(state, length));
+        assertEquals(Verdict.GAVE_UP, classifier.giveUp(state));
+        assertEquals(DNS, classifier.appProtocol());
+        assertTrue(classifier.guessed());
+
+        // Neither a second give-up nor a later packet may turn the guess into a detection.
+        assertEquals(Verdict.GAVE_UP, classifier.giveUp(state));
+        assertTrue(classifier.guessed());
+        assertEquals(Verdict.GAVE_UP, classifier.processPacket(state, packet.addressOffset(), length, timeMs));
+        assertEquals(DNS, classifier.appProtocol());
+        assertTrue(classifier.guessed());
+        assertEquals("DNS", appName());
+        endFlow(state);
+
+        final long http = startFlow();
+        handshake(http, 40_051, 80);
+        feed(http, TestPackets.tcp4(packet, 0, CLIENT, SERVER, 40_051, 80, 1001, 5001, PSH | ACK,
+            TestPackets.httpGet("stable.example", "/")));
+        assertEquals(Verdict.CLASSIFIED, classifier.giveUp(http));
+        final int later = TestPackets.udp4(packet, 0, CLIENT, SERVER, 40_051, 80, TestPackets.dnsQuery(1, "x.example"));
+        assertEquals(Verdict.CLASSIFIED, classifier.processPacket(http, packet.addressOffset(), later, timeMs));
+        assertEquals(HTTP, classifier.appProtocol());
+        assertFalse(classifier.guessed());
+        assertEquals("stable.example", serverName());
+        endFlow(http);
+    }
+
+    @Test
     void namesProtocolAndCategoryIds()
     {
         assertEquals("TLS.YouTube", text(classifier.protocolName(TLS, YOUTUBE, text, 0)));
@@ -247,10 +285,11 @@ class NdpiClassifierTest
         final int length = TestPackets.udp4(packet, 0, CLIENT, SERVER, 40_040, 53,
             TestPackets.dnsQuery(3, "alloc.example"));
         long checksum = 0;
-        long allocated = 0;
-        for (int round = 0; round < 2; round++)
+        long fewestAllocated = Long.MAX_VALUE;
+        for (int round = 0; round < 4; round++)
         {
-            // Round 0 warms up (class loading, JIT); round 1 is measured.
+            // Round 0 warms up (class loading, JIT). A per-call allocation would show in every round,
+            // so the quietest measured round must be zero (one-off JVM events can touch any single one).
             final long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 5_000; i++)
             {
@@ -264,10 +303,14 @@ class NdpiClassifierTest
                 classifier.endFlow(state);
                 pool.release(index);
             }
-            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            if (round > 0)
+            {
+                fewestAllocated = Math.min(fewestAllocated, allocated);
+            }
         }
         assertTrue(checksum > 0);
-        assertEquals(0, allocated, "bytes allocated by 5000 flows");
+        assertEquals(0, fewestAllocated, "bytes allocated by 5000 flows");
     }
 
     @Test

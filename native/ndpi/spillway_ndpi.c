@@ -120,8 +120,8 @@ static int32_t copy_ascii(char *dst, const char *src, size_t capacity)
 }
 
 /*
- * Writes the result block and remembers a final answer in the flow. Names are filled only once the
- * application is known: INSPECTING packets cost no string work.
+ * Writes the result block and remembers a final answer in the flow. Names are filled only past
+ * INSPECTING, so the packets of a flow still unknown cost no string work.
  */
 static jint report(struct glue *g, struct spillway_flow *flow, ndpi_protocol proto, int32_t verdict, int32_t guessed)
 {

@@ -17,6 +17,13 @@ public final class DpiStatePool implements AutoCloseable
 {
     public static final int ALIGNMENT = 64;
 
+    /** Where the blocks live: {@code bytes} of zeroed memory, aligned to at least 64, owned by {@code arena}. */
+    @FunctionalInterface
+    public interface Memory
+    {
+        MemorySegment allocate(long bytes, Arena arena);
+    }
+
     private final int capacity;
     private final int stride;
     private final Arena arena = Arena.ofShared();
@@ -31,10 +38,21 @@ public final class DpiStatePool implements AutoCloseable
     private boolean closed;
 
     /**
+     * A pool whose memory is allocated (and zeroed, so committed) up front.
+     *
      * @param stateSize bytes per flow state ({@link Classifier#flowStateSize()})
      * @param capacity  the most flows inspected at once
      */
     public DpiStatePool(final int stateSize, final int capacity)
+    {
+        this(stateSize, capacity, (bytes, arena) -> arena.allocate(bytes, ALIGNMENT));
+    }
+
+    /**
+     * A pool over memory from {@code memory}: a probe sized for millions of flows passes lazily
+     * committed memory, so only blocks ever used cost resident memory.
+     */
+    public DpiStatePool(final int stateSize, final int capacity, final Memory memory)
     {
         if (stateSize < 1)
         {
@@ -46,8 +64,12 @@ public final class DpiStatePool implements AutoCloseable
         }
         this.capacity = capacity;
         stride = (stateSize + ALIGNMENT - 1) & -ALIGNMENT;
-        final MemorySegment memory = arena.allocate((long)stride * capacity, ALIGNMENT);
-        baseAddress = memory.address();
+        final MemorySegment blocks = memory.allocate((long)stride * capacity, arena);
+        if ((blocks.address() & (ALIGNMENT - 1)) != 0 || blocks.byteSize() < (long)stride * capacity)
+        {
+            throw new IllegalArgumentException("DPI state memory must be 64-byte aligned and large enough");
+        }
+        baseAddress = blocks.address();
         freeIndices = new int[capacity];
         liveBits = new long[(capacity + 63) >>> 6];
     }

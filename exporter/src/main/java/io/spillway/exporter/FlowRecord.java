@@ -13,8 +13,8 @@ import java.nio.ByteOrder;
  * Direction follows RFC 5103: "forward" is the direction of the flow's first packet (the
  * initiator), "reverse" the other one. Counters are deltas since the flow's previous record.
  * <p>
- * Layout (little endian): a fixed part of {@link #FIXED_LENGTH} bytes, then the application name
- * and the server name as ASCII bytes (lengths in the fixed part). Application fields are zero when
+ * Layout (little endian): a fixed part of {@link #FIXED_LENGTH} bytes, then the application name,
+ * the server name and the category name as ASCII bytes (lengths in the fixed part). Application fields are zero when
  * DPI is off; hardware fields are zero when the flow was never offloaded.
  */
 public final class FlowRecord
@@ -52,11 +52,14 @@ public final class FlowRecord
     public static final int DETECTION_OFFSET = 150;         // byte: DETECTION_*
     public static final int APP_NAME_LENGTH_OFFSET = 151;   // byte: length of the application name
     public static final int SERVER_NAME_LENGTH_OFFSET = 152; // byte: length of the server name
+    public static final int CATEGORY_NAME_LENGTH_OFFSET = 153; // byte: length of the category name
     public static final int FIXED_LENGTH = 160;
     public static final int MAX_APP_NAME_LENGTH = 64;
     public static final int MAX_SERVER_NAME_LENGTH = 255;
+    public static final int MAX_CATEGORY_NAME_LENGTH = 64;
     /** Largest encoded record: size buffers and ring messages with it. */
-    public static final int MAX_LENGTH = FIXED_LENGTH + MAX_APP_NAME_LENGTH + MAX_SERVER_NAME_LENGTH;
+    public static final int MAX_LENGTH =
+        FIXED_LENGTH + MAX_APP_NAME_LENGTH + MAX_SERVER_NAME_LENGTH + MAX_CATEGORY_NAME_LENGTH;
 
     /** No DPI verdict (DPI off, or the flow ended before any classification attempt). */
     public static final int DETECTION_NONE = 0;
@@ -64,6 +67,8 @@ public final class FlowRecord
     public static final int DETECTION_DETECTED = 1;
     /** nDPI gave up and guessed (by port or by IP): a best guess, not a detection. */
     public static final int DETECTION_GUESSED = 2;
+    /** nDPI inspected the flow and found nothing, not even a guess. */
+    public static final int DETECTION_UNKNOWN = 3;
 
     /** Flag: the probe observed this flow as a layer-3 flow only (no ports: fragments, broken L4). */
     public static final int FLAG_L3_ONLY = 0x01;
@@ -96,10 +101,10 @@ public final class FlowRecord
         return offset;
     }
 
-    /** Encoded length of the record: the fixed part and both names. */
+    /** Encoded length of the record: the fixed part and the names. */
     public int length()
     {
-        return FIXED_LENGTH + appNameLength() + serverNameLength();
+        return FIXED_LENGTH + appNameLength() + serverNameLength() + categoryNameLength();
     }
 
     /** Zeroes the fixed part so a record can be filled field by field. */
@@ -476,6 +481,29 @@ public final class FlowRecord
     public int serverNameOffset()
     {
         return offset + FIXED_LENGTH + appNameLength();
+    }
+
+    public int categoryNameLength()
+    {
+        return buffer.getByte(offset + CATEGORY_NAME_LENGTH_OFFSET) & 0xFF;
+    }
+
+    /** Offset in {@link #buffer()} of the nDPI category name's ASCII bytes, e.g. "Media". */
+    public int categoryNameOffset()
+    {
+        return offset + FIXED_LENGTH + appNameLength() + serverNameLength();
+    }
+
+    /** Sets the category name; call it after {@link #names}, since it follows the other two. */
+    public FlowRecord categoryName(final DirectBuffer source, final int index, final int length)
+    {
+        final int category = Math.min(length, MAX_CATEGORY_NAME_LENGTH);
+        buffer.putByte(offset + CATEGORY_NAME_LENGTH_OFFSET, (byte)category);
+        if (category > 0)
+        {
+            buffer.putBytes(categoryNameOffset(), source, index, category);
+        }
+        return this;
     }
 
     /**

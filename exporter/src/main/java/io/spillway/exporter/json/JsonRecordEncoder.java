@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 public final class JsonRecordEncoder
 {
     /** Upper bound of one encoded line: callers make this much room before {@link #encode}. */
-    public static final int MAX_LINE_LENGTH = 1024;
+    public static final int MAX_LINE_LENGTH = 4096;
 
     private static final int PROTOCOL_TCP = 6;
     private static final int PROTOCOL_ICMP = 1;
@@ -49,6 +49,15 @@ public final class JsonRecordEncoder
     private static final byte[] TCP_CONTROL_BITS = name("tcpControlBits");
     private static final byte[] REVERSE_TCP_CONTROL_BITS = name("reverseTcpControlBits");
     private static final byte[] FLOW_END_REASON = name("flowEndReason");
+    private static final byte[] APPLICATION_NAME = name("applicationName");
+    private static final byte[] APPLICATION_CATEGORY_NAME = name("applicationCategoryName");
+    private static final byte[] SERVER_NAME = name("serverName");
+    private static final byte[] NDPI_DETECTION = name("ndpiDetection");
+    private static final byte[] NDPI_MASTER_PROTOCOL = name("ndpiMasterProtocol");
+    private static final byte[] NDPI_APP_PROTOCOL = name("ndpiAppProtocol");
+    private static final byte[][] DETECTION_NAMES = {
+        null, quoted("detected"), quoted("guessed"), quoted("unknown")};
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private JsonRecordEncoder()
     {
@@ -127,6 +136,23 @@ public final class JsonRecordEncoder
         }
         i = putField(dst, i, FLOW_END_REASON, record.endReason());
 
+        final int detection = record.detection();
+        if (detection > FlowRecord.DETECTION_NONE && detection < DETECTION_NAMES.length)
+        {
+            i = putStringField(dst, i, APPLICATION_NAME, buffer, record.appNameOffset(), record.appNameLength());
+            i = putStringField(dst, i, APPLICATION_CATEGORY_NAME, buffer, record.categoryNameOffset(),
+                record.categoryNameLength());
+            if (record.serverNameLength() > 0)
+            {
+                i = putStringField(dst, i, SERVER_NAME, buffer, record.serverNameOffset(), record.serverNameLength());
+            }
+            i = putName(dst, i, NDPI_DETECTION);
+            i = putName(dst, i, DETECTION_NAMES[detection]);
+            dst[i++] = ',';
+            i = putField(dst, i, NDPI_MASTER_PROTOCOL, record.masterProtocol());
+            i = putField(dst, i, NDPI_APP_PROTOCOL, record.appProtocol());
+        }
+
         // Every field ends in ','; the last one becomes the closing brace.
         dst[i - 1] = '}';
         dst[i] = '\n';
@@ -189,6 +215,45 @@ public final class JsonRecordEncoder
         dst[i++] = ',';
 
         return i;
+    }
+
+    /** A JSON string from ASCII bytes: quotes, backslashes and control or non-ASCII bytes are escaped. */
+    private static int putStringField(
+        final byte[] dst, final int index, final byte[] name, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        int i = putName(dst, index, name);
+        dst[i++] = '"';
+        for (int k = 0; k < length; k++)
+        {
+            final int b = buffer.getByte(offset + k) & 0xFF;
+            if (b == '"' || b == '\\')
+            {
+                dst[i++] = '\\';
+                dst[i++] = (byte)b;
+            }
+            else if (b < 0x20 || b > 0x7E)
+            {
+                dst[i++] = '\\';
+                dst[i++] = 'u';
+                dst[i++] = '0';
+                dst[i++] = '0';
+                dst[i++] = HEX[b >>> 4];
+                dst[i++] = HEX[b & 0xF];
+            }
+            else
+            {
+                dst[i++] = (byte)b;
+            }
+        }
+        dst[i++] = '"';
+        dst[i] = ',';
+        return i + 1;
+    }
+
+    private static byte[] quoted(final String text)
+    {
+        return ('"' + text + '"').getBytes(StandardCharsets.US_ASCII);
     }
 
     private static int putName(final byte[] dst, final int index, final byte[] name)

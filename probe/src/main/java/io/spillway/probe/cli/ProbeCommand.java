@@ -1,5 +1,7 @@
 package io.spillway.probe.cli;
 
+import io.spillway.dpi.Dpi;
+import io.spillway.dpi.DpiUnavailableException;
 import io.spillway.exporter.Exporters;
 import io.spillway.exporter.FlowExporter;
 import io.spillway.probe.capture.CaptureFileException;
@@ -64,6 +66,14 @@ public final class ProbeCommand implements Callable<Integer>
         description = "Where records go: json:- (stdout, the default) or json:PATH. Repeat for several.")
     private List<String> exports = new ArrayList<>();
 
+    @Option(names = "--no-dpi", description = "Do not classify applications (DPI is on by default).")
+    private boolean noDpi;
+
+    @Option(names = "--dpi-max-packets", paramLabel = "N",
+        description = "Packets of a flow to inspect before giving up with nDPI's best guess (default: as " +
+            "ndpiReader 4.2: 81 for TCP, 25 for others).")
+    private int dpiMaxPackets;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     private boolean quiet;
 
@@ -80,11 +90,16 @@ public final class ProbeCommand implements Callable<Integer>
                 throw new IllegalArgumentException("--idle-timeout and --active-timeout must be positive");
             }
             config = ProbeConfig.defaults(queues).withMaxFlows(maxFlows)
-                .withTimeouts(FlowTimeouts.ofSeconds(idleTimeout, activeTimeout));
+                .withTimeouts(FlowTimeouts.ofSeconds(idleTimeout, activeTimeout))
+                .withDpi(noDpi ? null : Dpi.load(), dpiMaxPackets);
         }
         catch (final IllegalArgumentException ex)
         {
             return usageError(ex.getMessage());
+        }
+        catch (final DpiUnavailableException ex)
+        {
+            return usageError("application classification is unavailable: " + ex.getMessage());
         }
 
         final List<FlowExporter> exporters = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.spillway.probe.capture.CaptureDamage;
 import io.spillway.probe.packet.MalformedKind;
 import io.spillway.probe.packet.ParseStatus;
 import io.spillway.probe.pipeline.CaptureStats;
+import io.spillway.probe.pipeline.DpiStats;
 import io.spillway.probe.pipeline.ProbeResult;
 import io.spillway.probe.pipeline.QueueStats;
 
@@ -50,6 +51,16 @@ final class RunSummary
             n(result.records(FlowEndReason.IDLE_TIMEOUT)), n(result.records(FlowEndReason.ACTIVE_TIMEOUT)),
             n(result.records(FlowEndReason.END_OF_FLOW)), n(result.records(FlowEndReason.FORCED_END)),
             n(result.records(FlowEndReason.LACK_OF_RESOURCES)));
+
+        final DpiStats dpi = result.dpi();
+        if (dpi != null)
+        {
+            out.printf(Locale.ROOT, "  dpi      flows inspected %s: detected %s, guessed %s, unknown %s; %s packets " +
+                "inspected; DPI states left %s%s%n",
+                n(dpi.flowsInspected()), n(dpi.detected()), n(dpi.guessed()), n(dpi.unknown()),
+                n(dpi.packetsInspected()), n(dpi.liveStatesAtEnd()),
+                dpi.notInspected() > 0 ? ", not inspected (no free state) " + n(dpi.notInspected()) : "");
+        }
 
         final StringBuilder queues = new StringBuilder();
         for (final QueueStats q : result.queues())

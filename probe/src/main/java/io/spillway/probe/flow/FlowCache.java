@@ -76,6 +76,7 @@ public final class FlowCache implements AutoCloseable
     private final int capacity;
     private final FlowTimeouts timeouts;
     private final ExpiredFlowHandler handler;
+    private final FlowListener listener;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment entries;
     private final MemorySegment v6Addresses;
@@ -105,6 +106,18 @@ public final class FlowCache implements AutoCloseable
      */
     public FlowCache(final int queue, final int capacity, final FlowTimeouts timeouts, final ExpiredFlowHandler handler)
     {
+        this(queue, capacity, timeouts, handler, null);
+    }
+
+    /**
+     * @param queue    the worker queue this cache belongs to, written into every record
+     * @param capacity the most flows held at once
+     * @param listener told of each flow's creation and records (DPI, offload); null for none
+     */
+    public FlowCache(
+        final int queue, final int capacity, final FlowTimeouts timeouts, final ExpiredFlowHandler handler,
+        final FlowListener listener)
+    {
         if (capacity < 1 || capacity > (1 << 30))
         {
             throw new IllegalArgumentException("flow cache capacity must be in [1, 2^30]: " + capacity);
@@ -113,6 +126,7 @@ public final class FlowCache implements AutoCloseable
         this.capacity = capacity;
         this.timeouts = timeouts;
         this.handler = handler;
+        this.listener = listener;
         entries = OffHeapMemory.allocate((long)capacity * ENTRY_LENGTH, arena);
         v6Addresses = OffHeapMemory.allocate((long)capacity * V6_ADDRESSES_LENGTH, arena);
         index = new FlowIndex(capacity, arena);
@@ -121,9 +135,11 @@ public final class FlowCache implements AutoCloseable
 
     /**
      * Accounts one packet (a {@link PacketDescriptor} at {@code offset}) to its flow, creating the
-     * flow when it is new. Time must have been advanced to at least the packet's time.
+     * flow when it is new.
+     *
+     * @return the flow's slot, valid until the flow's ending record
      */
-    public void onPacket(final DirectBuffer descriptor, final int offset)
+    public int onPacket(final DirectBuffer descriptor, final int offset)
     {
         final int hash = (int)descriptor.getLong(offset + PacketDescriptor.HASH);
         final int ports = descriptor.getInt(offset + PacketDescriptor.PORTS);
@@ -175,6 +191,7 @@ public final class FlowCache implements AutoCloseable
             descriptor.getInt(offset + PacketDescriptor.IP_LENGTH),
             descriptor.getInt(offset + PacketDescriptor.WIRE_LENGTH),
             protocol == TCP ? tcpFlags : 0);
+        return slot;
     }
 
     /**
@@ -366,6 +383,10 @@ public final class FlowCache implements AutoCloseable
         index.put(hash, slot);
         live++;
         flowsCreated++;
+        if (listener != null)
+        {
+            listener.onFlowCreated(slot);
+        }
         return slot;
     }
 
@@ -386,7 +407,7 @@ public final class FlowCache implements AutoCloseable
         if (packets == -1 || Integer.compareUnsigned(octets, ~ipLength) > 0 ||
             Integer.compareUnsigned(l2Octets, ~wireLength) > 0)
         {
-            exportRecord(slot, FlowEndReason.ACTIVE_TIMEOUT);
+            exportRecord(slot, FlowEndReason.ACTIVE_TIMEOUT, false);
             resetCounters(slot);
             overflowSplits++;
             packets = 0;
@@ -446,7 +467,7 @@ public final class FlowCache implements AutoCloseable
         }
         else if (hasPackets(base) && now - recordStart(base) >= timeouts.activeMs())
         {
-            exportRecord(slot, FlowEndReason.ACTIVE_TIMEOUT);
+            exportRecord(slot, FlowEndReason.ACTIVE_TIMEOUT, false);
             resetCounters(slot);
         }
     }
@@ -481,7 +502,14 @@ public final class FlowCache implements AutoCloseable
         final long base = (long)slot * ENTRY_LENGTH;
         if (hasPackets(base))
         {
-            exportRecord(slot, reason);
+            exportRecord(slot, reason, true);
+        }
+        else if (listener != null)
+        {
+            // No record left to export (an active timeout just took the last packets): the listener
+            // still learns that the flow ends, on a record that goes nowhere.
+            record.wrap(recordBuffer, 0).clear();
+            listener.onRecord(slot, record, true);
         }
         index.remove(hashOf(slot), slot);
         entries.set(BYTE, base + STATE, (byte)0);
@@ -490,7 +518,7 @@ public final class FlowCache implements AutoCloseable
         live--;
     }
 
-    private void exportRecord(final int slot, final int reason)
+    private void exportRecord(final int slot, final int reason, final boolean ending)
     {
         final long base = (long)slot * ENTRY_LENGTH;
         final long key = entries.get(LONG, base + KEY);
@@ -537,6 +565,10 @@ public final class FlowCache implements AutoCloseable
         {
             final long addresses = entries.get(LONG, base + ADDRESSES);
             record.ipVersion(4).srcIPv4((int)(addresses >>> 32)).dstIPv4((int)addresses);
+        }
+        if (listener != null)
+        {
+            listener.onRecord(slot, record, ending);
         }
         recordsByReason[reason]++;
         handler.onExpired(record);

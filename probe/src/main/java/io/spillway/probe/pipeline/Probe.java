@@ -60,8 +60,7 @@ public final class Probe
         final QueueWorker[] workers = new QueueWorker[queues];
         for (int q = 0; q < queues; q++)
         {
-            workers[q] = new QueueWorker(q, packetRings[q], recordRings[q], config.maxFlows(), config.timeouts(),
-                idleStrategy());
+            workers[q] = new QueueWorker(q, packetRings[q], recordRings[q], config, idleStrategy());
         }
         final ExportAgent export = new ExportAgent(recordRings, exporters);
 
@@ -115,9 +114,11 @@ public final class Probe
             {
                 byReason[reason] = cache.records(reason);
             }
+            final var dpi = worker.inspection();
             queueStats.add(new QueueStats(worker.queueIndex(), worker.packetsProcessed(), cache.flowsCreated(),
                 byReason, cache.evictions(), cache.overflowSplits(), cache.liveFlows(), cache.reservedBytes(),
-                cache.bytesPerIPv4Flow()));
+                cache.bytesPerIPv4Flow(), dpi == null ? null : new DpiStats(dpi.flowsInspected(), dpi.detected(),
+                dpi.guessed(), dpi.unknown(), dpi.packetsInspected(), dpi.notInspected(), dpi.liveStates())));
         }
         return new ProbeResult(capture.stats(), List.copyOf(queueStats), export.records(), export.droppedRecords(),
             source.damages(), elapsed);

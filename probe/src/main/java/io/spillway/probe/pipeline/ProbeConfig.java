@@ -1,5 +1,6 @@
 package io.spillway.probe.pipeline;
 
+import io.spillway.dpi.Dpi;
 import io.spillway.probe.flow.FlowTimeouts;
 
 /**
@@ -10,8 +11,11 @@ import io.spillway.probe.flow.FlowTimeouts;
  * @param timeouts     flow expiry
  * @param batchPackets packets per batch from the capture thread to a worker
  * @param ringBytes    capacity of each ring between threads (a power of two)
+ * @param dpi          the loaded DPI library, or null to run without DPI
+ * @param dpiMaxPackets packets inspected per flow before giving up; 0 for ndpiReader's budget
  */
-public record ProbeConfig(int queues, int maxFlows, FlowTimeouts timeouts, int batchPackets, int ringBytes)
+public record ProbeConfig(
+    int queues, int maxFlows, FlowTimeouts timeouts, int batchPackets, int ringBytes, Dpi dpi, int dpiMaxPackets)
 {
     public static final int DEFAULT_MAX_FLOWS = 1 << 20;
     public static final int DEFAULT_BATCH_PACKETS = 64;
@@ -31,21 +35,31 @@ public record ProbeConfig(int queues, int maxFlows, FlowTimeouts timeouts, int b
         {
             throw new IllegalArgumentException("ring capacity must be a power of two: " + ringBytes);
         }
+        if (dpiMaxPackets < 0 || dpiMaxPackets > 255)
+        {
+            throw new IllegalArgumentException("--dpi-max-packets must be between 1 and 255, not " + dpiMaxPackets);
+        }
     }
 
     public static ProbeConfig defaults(final int queues)
     {
         return new ProbeConfig(queues, DEFAULT_MAX_FLOWS, FlowTimeouts.DEFAULT, DEFAULT_BATCH_PACKETS,
-            DEFAULT_RING_BYTES);
+            DEFAULT_RING_BYTES, null, 0);
     }
 
     public ProbeConfig withMaxFlows(final int maxFlows)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes);
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets);
     }
 
     public ProbeConfig withTimeouts(final FlowTimeouts timeouts)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes);
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets);
+    }
+
+    /** DPI with {@code dpi} (null: off), inspecting at most {@code maxPackets} per flow (0: ndpiReader's). */
+    public ProbeConfig withDpi(final Dpi dpi, final int maxPackets)
+    {
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, maxPackets);
     }
 }

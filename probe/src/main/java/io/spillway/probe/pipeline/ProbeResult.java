@@ -54,6 +54,20 @@ public record ProbeResult(
         return total;
     }
 
+    /** DPI figures summed over the queues, null when DPI was off. */
+    public DpiStats dpi()
+    {
+        DpiStats total = null;
+        for (final QueueStats q : queues)
+        {
+            if (q.dpi() != null)
+            {
+                total = total == null ? q.dpi() : total.plus(q.dpi());
+            }
+        }
+        return total;
+    }
+
     /** Packets read per second of wall-clock time. */
     public double packetsPerSecond()
     {

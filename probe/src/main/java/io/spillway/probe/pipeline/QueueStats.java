@@ -6,6 +6,7 @@ import io.spillway.exporter.FlowEndReason;
  * One worker's figures at the end of a run.
  *
  * @param recordsByReason records exported, indexed by flowEndReason
+ * @param dpi             what the worker's DPI did, null when DPI was off
  */
 public record QueueStats(
     int queue,
@@ -16,7 +17,8 @@ public record QueueStats(
     long overflowSplits,
     long liveFlowsAtEnd,
     long reservedBytes,
-    double bytesPerIPv4Flow)
+    double bytesPerIPv4Flow,
+    DpiStats dpi)
 {
     public long records()
     {

@@ -1,9 +1,9 @@
 package io.spillway.probe.pipeline;
 
 import io.spillway.exporter.FlowRecord;
+import io.spillway.probe.dpi.FlowInspection;
 import io.spillway.probe.flow.ExpiredFlowHandler;
 import io.spillway.probe.flow.FlowCache;
-import io.spillway.probe.flow.FlowTimeouts;
 import io.spillway.probe.flow.PacketDescriptor;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -27,6 +27,7 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler
     private final RingBuffer packets;
     private final RingBuffer records;
     private final FlowCache cache;
+    private final FlowInspection inspection;
     private final IdleStrategy ringFullIdle;
     private final UnsafeBuffer endMessage = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
     private long packetsProcessed;
@@ -35,14 +36,16 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler
     private boolean ended;
 
     QueueWorker(
-        final int queue, final RingBuffer packets, final RingBuffer records, final int maxFlows,
-        final FlowTimeouts timeouts, final IdleStrategy ringFullIdle)
+        final int queue, final RingBuffer packets, final RingBuffer records, final ProbeConfig config,
+        final IdleStrategy ringFullIdle)
     {
         this.queue = queue;
         this.packets = packets;
         this.records = records;
         this.ringFullIdle = ringFullIdle;
-        this.cache = new FlowCache(queue, maxFlows, timeouts, this);
+        this.inspection = config.dpi() == null ? null :
+            new FlowInspection(config.dpi(), config.maxFlows(), config.dpiMaxPackets());
+        this.cache = new FlowCache(queue, config.maxFlows(), config.timeouts(), this, inspection);
     }
 
     @Override
@@ -67,7 +70,11 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler
                 int offset = index + QueueMessages.BATCH_HEADER_LENGTH;
                 for (int i = 0; i < count; i++)
                 {
-                    cache.onPacket(buffer, offset);
+                    final int slot = cache.onPacket(buffer, offset);
+                    if (inspection != null)
+                    {
+                        inspection.inspect(slot, buffer, offset);
+                    }
                     offset += PacketDescriptor.LENGTH;
                 }
                 packetsProcessed += count;
@@ -96,6 +103,10 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler
     public void onClose()
     {
         cache.close();
+        if (inspection != null)
+        {
+            inspection.close();
+        }
     }
 
     @Override
@@ -112,6 +123,12 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler
     FlowCache cache()
     {
         return cache;
+    }
+
+    /** The worker's DPI, null when DPI is off. */
+    FlowInspection inspection()
+    {
+        return inspection;
     }
 
     long packetsProcessed()

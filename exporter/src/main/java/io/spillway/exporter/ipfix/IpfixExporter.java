@@ -101,7 +101,7 @@ public final class IpfixExporter implements FlowExporter
         messageFlowRecords++;
     }
 
-    /** Sends the message being filled, adds the statistics record when due, and lets the transport progress. */
+    /** Sends the message being filled, then the statistics record when due, and lets the transport progress. */
     @Override
     public void flush()
     {
@@ -110,6 +110,8 @@ public final class IpfixExporter implements FlowExporter
             return;
         }
 
+        // Flow records go first, so the statistics record after them can count them as sent.
+        sendMessage();
         addStatisticsWhenDue();
         sendMessage();
         transport.poll();
@@ -136,7 +138,7 @@ public final class IpfixExporter implements FlowExporter
         return transport;
     }
 
-    /** Sends a last statistics record with everything pending, then closes the transport. */
+    /** Sends what is pending, then a last statistics record, then closes the transport. */
     @Override
     public void close()
     {
@@ -145,6 +147,7 @@ public final class IpfixExporter implements FlowExporter
             return;
         }
 
+        sendMessage();
         addStatistics();
         sendMessage();
         transport.close();

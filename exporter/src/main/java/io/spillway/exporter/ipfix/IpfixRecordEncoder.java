@@ -81,18 +81,18 @@ public final class IpfixRecordEncoder
         buffer.putShort(i + 2, (short)(ports ? record.dstPort() : 0), BIG);
         buffer.putByte(i + 4, (byte)protocol);
         buffer.putShort(i + 5, (short)(icmp ? record.dstPort() : 0), BIG);
-        buffer.putShort(i + 7, (short)record.fwdTcpFlags(), BIG);
-        buffer.putShort(i + 9, (short)record.revTcpFlags(), BIG);
+        buffer.putShort(i + 7, (short)record.revTcpFlags(), BIG);
+        buffer.putShort(i + 9, (short)record.fwdTcpFlags(), BIG);
         buffer.putShort(i + 11, (short)record.vlanId(), BIG);
         buffer.putInt(i + 13, record.ingressInterface(), BIG);
         buffer.putByte(i + 17, (byte)record.endReason());
         i += 18;
 
         final long reversePackets = record.revPackets();
-        buffer.putLong(i, record.flowStartMillis(), BIG);
-        buffer.putLong(i + 8, record.flowEndMillis(), BIG);
-        buffer.putLong(i + 16, 0 != reversePackets ? record.revFirstMillis() : 0, BIG);
-        buffer.putLong(i + 24, 0 != reversePackets ? record.revLastMillis() : 0, BIG);
+        buffer.putLong(i, 0 != reversePackets ? record.revFirstMillis() : 0, BIG);
+        buffer.putLong(i + 8, 0 != reversePackets ? record.revLastMillis() : 0, BIG);
+        buffer.putLong(i + 16, record.flowStartMillis(), BIG);
+        buffer.putLong(i + 24, record.flowEndMillis(), BIG);
         buffer.putLong(i + 32, record.fwdPackets(), BIG);
         buffer.putLong(i + 40, record.fwdOctets(), BIG);
         buffer.putLong(i + 48, record.fwdL2Octets(), BIG);

@@ -215,15 +215,17 @@ public final class IpfixTemplates
         fields.add(iana(DESTINATION_TRANSPORT_PORT, 2));
         fields.add(iana(PROTOCOL_IDENTIFIER, 1));
         fields.add(iana(ipv6 ? ICMP_TYPE_CODE_IPV6 : ICMP_TYPE_CODE_IPV4, 2));
-        fields.add(iana(TCP_CONTROL_BITS, 2));
+        // Reverse flags and times precede their forward elements: nfdump 1.7 reads 29305/6, /152 and /153 as the
+        // forward elements, and with this order the forward value, written last, is the one it keeps.
         fields.add(reverse(TCP_CONTROL_BITS, 2));
+        fields.add(iana(TCP_CONTROL_BITS, 2));
         fields.add(iana(VLAN_ID, 2));
         fields.add(iana(INGRESS_INTERFACE, 4));
         fields.add(iana(FLOW_END_REASON, 1));
-        fields.add(iana(FLOW_START_MILLISECONDS, 8));
-        fields.add(iana(FLOW_END_MILLISECONDS, 8));
         fields.add(reverse(FLOW_START_MILLISECONDS, 8));
         fields.add(reverse(FLOW_END_MILLISECONDS, 8));
+        fields.add(iana(FLOW_START_MILLISECONDS, 8));
+        fields.add(iana(FLOW_END_MILLISECONDS, 8));
         fields.add(iana(PACKET_DELTA_COUNT, 8));
         fields.add(iana(OCTET_DELTA_COUNT, 8));
         fields.add(iana(LAYER2_OCTET_DELTA_COUNT, 8));

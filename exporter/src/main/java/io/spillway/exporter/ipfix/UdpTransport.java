@@ -22,6 +22,8 @@ public final class UdpTransport implements IpfixTransport
     private static final int IPV4_UDP_OVERHEAD = 20 + 8;
     private static final int IPV6_UDP_OVERHEAD = 40 + 8;
     private static final long NOT_SENT = Long.MIN_VALUE;
+    /** A collector that is down fails every other datagram: say so once a minute, not for each one. */
+    private static final long FAILURE_LOG_INTERVAL_MILLIS = 60_000;
 
     private final DatagramChannel channel;
     private final String name;
@@ -36,7 +38,7 @@ public final class UdpTransport implements IpfixTransport
     private long sentOctets;
     private long sentFlowRecords;
     private long failedMessages;
-    private boolean failing;
+    private long failureLoggedAtMillis = NOT_SENT;
 
     private UdpTransport(
         final DatagramChannel channel,
@@ -59,7 +61,7 @@ public final class UdpTransport implements IpfixTransport
      *
      * @param minMessageLength the shortest message that holds the largest record, see
      *                         {@link IpfixExporter#minMessageLength}.
-     * @param log              told of state changes (export failing, working again), one line each.
+     * @param log              told when sending fails, at most once a minute.
      * @throws IllegalArgumentException when the host does not resolve or the MTU is too small for the records.
      * @throws UncheckedIOException     when no socket can be opened to the address (no route, for instance).
      */
@@ -210,12 +212,6 @@ public final class UdpTransport implements IpfixTransport
             {
                 sentMessages++;
                 sentOctets += length;
-                if (failing)
-                {
-                    failing = false;
-                    log.accept("IPFIX export to " + name + " works again after " + failedMessages +
-                        " dropped messages");
-                }
                 return true;
             }
             failure = "the socket send buffer is full";
@@ -223,14 +219,16 @@ public final class UdpTransport implements IpfixTransport
         catch (final IOException ex)
         {
             // A connected UDP socket reports an earlier datagram's ICMP error, e.g. port unreachable, here.
-            failure = null != ex.getMessage() ? ex.getMessage() : ex.toString();
+            failure = null != ex.getMessage() ? ex.getMessage() : ex.getClass().getSimpleName();
         }
 
         failedMessages++;
-        if (!failing)
+        final long now = clock.time();
+        if (NOT_SENT == failureLoggedAtMillis || now - failureLoggedAtMillis >= FAILURE_LOG_INTERVAL_MILLIS)
         {
-            failing = true;
-            log.accept("IPFIX export to " + name + " is failing, its records are dropped: " + failure);
+            failureLoggedAtMillis = now;
+            log.accept("IPFIX export to " + name + " is failing, its records are dropped (" + failedMessages +
+                " messages so far): " + failure);
         }
 
         return false;

@@ -164,7 +164,11 @@ public final class IpfixRecordEncoder
     }
 
     private static int putVariable(
-        final MutableDirectBuffer buffer, final int index, final DirectBuffer source, final int offset, final int length)
+        final MutableDirectBuffer buffer,
+        final int index,
+        final DirectBuffer source,
+        final int offset,
+        final int length)
     {
         int i = index;
         if (length < LONG_LENGTH_MARKER)

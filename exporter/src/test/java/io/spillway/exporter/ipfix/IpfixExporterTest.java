@@ -39,7 +39,8 @@ class IpfixExporterTest
 
         final IpfixTestDecoder decoder = transport.decode();
         assertEquals(1, decoder.messages().size(), "all templates fit one 64 KB message");
-        assertEquals(List.of(256, 257, 258, 259, 260, 261, 262, 263, 264), decoder.messages().get(0).templatesDefined());
+        assertEquals(List.of(256, 257, 258, 259, 260, 261, 262, 263, 264),
+            decoder.messages().get(0).templatesDefined());
         assertEquals(0, decoder.messages().get(0).sequence());
         assertEquals(1, decoder.messages().get(0).domain());
 

@@ -70,7 +70,8 @@ final class SyntheticRecords
         }
         else
         {
-            record.srcPort(1024 + random.nextInt(64_000)).dstPort(random.nextBoolean() ? 443 : 1 + random.nextInt(65535));
+            record.srcPort(1024 + random.nextInt(64_000))
+                .dstPort(random.nextBoolean() ? 443 : 1 + random.nextInt(65535));
         }
 
         if (random.nextInt(10) < 3)

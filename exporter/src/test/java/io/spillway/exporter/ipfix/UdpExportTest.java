@@ -71,8 +71,8 @@ class UdpExportTest
     {
         try (UdpReceiver receiver = new UdpReceiver())
         {
-            final IpfixExporter exporter =
-                open(receiver.port(), IpfixOptions.DEFAULTS.withTemplateRefreshSeconds(30).withStatisticsIntervalSeconds(3600));
+            final IpfixExporter exporter = open(receiver.port(),
+                IpfixOptions.DEFAULTS.withTemplateRefreshSeconds(30).withStatisticsIntervalSeconds(3600));
             exporter.onRecord(TestRecords.ipv4Tcp());
             exporter.flush();
             clock.advance(29_999);

@@ -1,6 +1,15 @@
 package io.spillway.exporter;
 
+import io.spillway.exporter.ipfix.FileTransport;
+import io.spillway.exporter.ipfix.IpfixExporter;
+import io.spillway.exporter.ipfix.IpfixOptions;
+import io.spillway.exporter.ipfix.IpfixTemplates;
+import io.spillway.exporter.ipfix.IpfixTransport;
+import io.spillway.exporter.ipfix.TcpTransport;
+import io.spillway.exporter.ipfix.UdpTransport;
 import io.spillway.exporter.json.JsonLinesExporter;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
 
 import java.io.FileDescriptor;
 import java.io.FileNotFoundException;
@@ -8,6 +17,7 @@ import java.io.FileOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Opens the {@link FlowExporter} an export target names.
@@ -15,36 +25,109 @@ import java.nio.file.Path;
 public final class Exporters
 {
     private static final String STDOUT_NAME = "standard output";
+    private static final Consumer<String> STDERR_LOG = (line) -> System.err.println("spillway: " + line);
 
     private Exporters()
     {
     }
 
     /**
-     * Parses {@code spec} (see {@link ExportTarget}) and opens its exporter.
+     * Parses {@code spec} (see {@link ExportTarget}) and opens its exporter, IPFIX with {@link IpfixOptions#DEFAULTS}.
      *
      * @throws IllegalArgumentException when the spec is invalid or names something this build cannot use.
-     * @throws UncheckedIOException     when the output file cannot be opened (e.g. permission denied).
+     * @throws UncheckedIOException     when the output cannot be opened (file permission denied, TCP collector down).
      */
     public static FlowExporter open(final String spec)
     {
-        return open(ExportTarget.parse(spec));
+        return open(ExportTarget.parse(spec), IpfixOptions.DEFAULTS);
     }
 
     /**
-     * Opens the exporter for {@code target}. A file is created, or truncated when it exists.
+     * Parses {@code spec} (see {@link ExportTarget}) and opens its exporter; {@code ipfixOptions} apply to IPFIX.
+     *
+     * @throws IllegalArgumentException when the spec is invalid, its host does not resolve, or the MTU is too small.
+     * @throws UncheckedIOException     when the output cannot be opened (file permission denied, TCP collector down).
+     */
+    public static FlowExporter open(final String spec, final IpfixOptions ipfixOptions)
+    {
+        return open(ExportTarget.parse(spec), ipfixOptions);
+    }
+
+    /**
+     * Opens the exporter for {@code target} with {@link IpfixOptions#DEFAULTS}. A file is created, or truncated when
+     * it exists.
      *
      * @throws IllegalArgumentException when the target names something this build cannot use.
-     * @throws UncheckedIOException     when the output file cannot be opened (e.g. permission denied).
+     * @throws UncheckedIOException     when the output cannot be opened.
      */
     public static FlowExporter open(final ExportTarget target)
+    {
+        return open(target, IpfixOptions.DEFAULTS);
+    }
+
+    /**
+     * Opens the exporter for {@code target}. A file is created, or truncated when it exists. An IPFIX collector is
+     * resolved at once; a TCP collector must accept the first connection (later outages are survived, see
+     * {@link TcpTransport}).
+     *
+     * @throws IllegalArgumentException when the target names something this build cannot use, its host does not
+     *                                  resolve, or the MTU is too small for the largest record.
+     * @throws UncheckedIOException     when the output cannot be opened (file permission denied, TCP collector down).
+     */
+    public static FlowExporter open(final ExportTarget target, final IpfixOptions ipfixOptions)
     {
         return switch (target.format())
         {
             case JSON -> openJson(target);
-            case IPFIX -> throw new IllegalArgumentException(
-                "IPFIX export is not available in this build: '" + target + "'; use json:- or json:PATH");
+            case IPFIX -> openIpfix(target, ipfixOptions, SystemEpochClock.INSTANCE, STDERR_LOG);
         };
+    }
+
+    /**
+     * Opens an IPFIX exporter with a given clock and a given sink for its log lines (tests use both).
+     */
+    public static IpfixExporter openIpfix(
+        final ExportTarget target, final IpfixOptions options, final EpochClock clock, final Consumer<String> log)
+    {
+        if (ExportTarget.Format.IPFIX != target.format())
+        {
+            throw new IllegalArgumentException("export target '" + target + "' is not IPFIX");
+        }
+        if (ExportTarget.Transport.FILE == target.transport())
+        {
+            checkWritableLocation(target, target.path());
+        }
+
+        final IpfixTransport transport;
+        try
+        {
+            transport = switch (target.transport())
+            {
+                case UDP -> UdpTransport.open(target.host(), target.port(), options,
+                    IpfixExporter.minMessageLength(new IpfixTemplates(options.enterpriseNumber())), clock, log);
+                case TCP -> TcpTransport.open(target.host(), target.port(), options, clock, log);
+                case FILE -> FileTransport.open(target.path(), clock, log);
+                case STDOUT -> throw new IllegalArgumentException("IPFIX has no standard output transport");
+            };
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("export target '" + target + "': " + ex.getMessage(), ex);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw new UncheckedIOException("export target '" + target + "': " + ex.getMessage(), ex.getCause());
+        }
+
+        try
+        {
+            return new IpfixExporter(transport, options, clock);
+        }
+        catch (final RuntimeException ex)
+        {
+            transport.close();
+            throw ex;
+        }
     }
 
     private static FlowExporter openJson(final ExportTarget target)

@@ -1,11 +1,10 @@
 package io.spillway.exporter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spillway.exporter.ipfix.IpfixExporter;
 import io.spillway.exporter.json.JsonLinesExporter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
@@ -98,15 +97,16 @@ class ExportersTest
         assertTrue(ex.getMessage().contains("File name too long"), ex.getMessage());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {
-        "ipfix:udp://collector:4739", "ipfix:tcp://[2001:db8::1]:4739", "ipfix:file:/tmp/f.ipfix" })
-    void shouldParseButNotOpenIpfixTargets(final String spec)
+    @Test
+    void shouldOpenAnIpfixExporterForAnIpfixTarget()
     {
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Exporters.open(spec));
+        final Path file = dir.resolve("flows.ipfix");
+        try (FlowExporter exporter = Exporters.open("ipfix:file:" + file))
+        {
+            assertInstanceOf(IpfixExporter.class, exporter);
+        }
 
-        assertEquals("IPFIX export is not available in this build: '" + spec + "'; use json:- or json:PATH",
-            ex.getMessage());
+        assertTrue(file.toFile().length() > 16, "the templates were written");
     }
 
     @Test

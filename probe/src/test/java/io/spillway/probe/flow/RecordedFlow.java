@@ -10,7 +10,8 @@ import java.util.Arrays;
 public record RecordedFlow(
     int ipVersion, String src, String dst, int srcPort, int dstPort, int protocol, int vlanId, int flags,
     long fwdPackets, long fwdOctets, long fwdL2Octets, long revPackets, long revOctets, long revL2Octets,
-    int fwdTcpFlags, int revTcpFlags, long start, long end, int endReason)
+    int fwdTcpFlags, int revTcpFlags, long start, long end, int endReason,
+    int detection, String applicationName, String serverName, String categoryName)
 {
     public static RecordedFlow of(final FlowRecord r)
     {
@@ -22,7 +23,21 @@ public record RecordedFlow(
         return new RecordedFlow(r.ipVersion(), text(src), text(dst), r.srcPort(), r.dstPort(), r.protocol(),
             r.vlanId(), r.flags(), r.fwdPackets(), r.fwdOctets(), r.fwdL2Octets(), r.revPackets(), r.revOctets(),
             r.revL2Octets(), r.fwdTcpFlags(), r.revTcpFlags(), r.flowStartMillis(), r.flowEndMillis(),
-            r.endReason());
+            r.endReason(), r.detection(), r.buffer().getStringWithoutLengthAscii(r.appNameOffset(), r.appNameLength()),
+            r.buffer().getStringWithoutLengthAscii(r.serverNameOffset(), r.serverNameLength()),
+            r.buffer().getStringWithoutLengthAscii(r.categoryNameOffset(), r.categoryNameLength()));
+    }
+
+    /** "detected", "guessed", "unknown", or "none" when DPI did not run. */
+    public String detectionName()
+    {
+        return switch (detection)
+        {
+            case FlowRecord.DETECTION_DETECTED -> "detected";
+            case FlowRecord.DETECTION_GUESSED -> "guessed";
+            case FlowRecord.DETECTION_UNKNOWN -> "unknown";
+            default -> "none";
+        };
     }
 
     /** The 5-tuple with endpoints in a canonical order, so both directions give the same key. */

@@ -4,12 +4,14 @@ import io.spillway.dpi.Dpi;
 import io.spillway.dpi.DpiUnavailableException;
 import io.spillway.exporter.Exporters;
 import io.spillway.exporter.FlowExporter;
+import io.spillway.exporter.ipfix.IpfixOptions;
 import io.spillway.probe.capture.CaptureFileException;
 import io.spillway.probe.capture.CaptureFiles;
 import io.spillway.probe.capture.PacketSource;
 import io.spillway.probe.flow.FlowTimeouts;
 import io.spillway.probe.pipeline.Probe;
 import io.spillway.probe.pipeline.ProbeConfig;
+import io.spillway.probe.pipeline.ProbeCounters;
 import io.spillway.probe.pipeline.ProbeResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,8 +65,26 @@ public final class ProbeCommand implements Callable<Integer>
     private double activeTimeout;
 
     @Option(names = "--export", paramLabel = "TARGET",
-        description = "Where records go: json:- (stdout, the default) or json:PATH. Repeat for several.")
+        description = "Where records go: json:- (stdout, the default), json:PATH, ipfix:udp://HOST:PORT, " +
+            "ipfix:tcp://HOST:PORT or ipfix:file:PATH. Repeat for several.")
     private List<String> exports = new ArrayList<>();
+
+    @Option(names = "--ipfix-mtu", paramLabel = "BYTES",
+        description = "Largest IPFIX datagram over UDP, IP and UDP headers included (default: ${DEFAULT-VALUE}).")
+    private int ipfixMtu = IpfixOptions.DEFAULT_MTU;
+
+    @Option(names = "--template-refresh", paramLabel = "SECONDS",
+        description = "Resend IPFIX templates over UDP this often (default: ${DEFAULT-VALUE}).")
+    private int templateRefresh = IpfixOptions.DEFAULT_TEMPLATE_REFRESH_SECONDS;
+
+    @Option(names = "--observation-domain", paramLabel = "ID",
+        description = "IPFIX observation domain id in every message header (default: ${DEFAULT-VALUE}).")
+    private long observationDomain = IpfixOptions.DEFAULT_OBSERVATION_DOMAIN_ID;
+
+    @Option(names = "--ipfix-enterprise", paramLabel = "PEN",
+        description = "Private enterprise number of Spillway's own IPFIX elements (default: ${DEFAULT-VALUE}, " +
+            "RFC 5612's documentation number: set your own).")
+    private long ipfixEnterprise = IpfixOptions.DOCUMENTATION_ENTERPRISE_NUMBER;
 
     @Option(names = "--no-dpi", description = "Do not classify applications (DPI is on by default).")
     private boolean noDpi;
@@ -103,15 +123,21 @@ public final class ProbeCommand implements Callable<Integer>
         }
 
         final List<FlowExporter> exporters = new ArrayList<>();
+        final ProbeCounters counters = new ProbeCounters();
         try (PacketSource source = CaptureFiles.open(files))
         {
+            final IpfixOptions ipfix = IpfixOptions.DEFAULTS.withMtu(ipfixMtu)
+                .withTemplateRefreshSeconds(templateRefresh)
+                .withObservationDomainId(observationDomain)
+                .withEnterpriseNumber(ipfixEnterprise)
+                .withIgnoredPackets(counters::packetsNotAccounted);
             for (final String target : exports.isEmpty() ? List.of("json:-") : exports)
             {
-                exporters.add(Exporters.open(target));
+                exporters.add(Exporters.open(target, ipfix));
             }
             final ProgressLine progress = !quiet && Boolean.getBoolean("spillway.stderr.tty") ?
                 new ProgressLine(err) : null;
-            final ProbeResult result = Probe.run(config, source, exporters, progress);
+            final ProbeResult result = Probe.run(config, source, exporters, progress, counters);
             if (progress != null)
             {
                 progress.clear();

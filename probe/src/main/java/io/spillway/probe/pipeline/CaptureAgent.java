@@ -36,14 +36,16 @@ final class CaptureAgent implements Agent, PacketHandler
     private final ParsedPacket packet = new ParsedPacket();
     private final IdleStrategy ringFullIdle;
     private final CaptureStats stats;
+    private final ProbeCounters counters;
     private final UnsafeBuffer tick = new UnsafeBuffer(ByteBuffer.allocateDirect(QueueMessages.BATCH_HEADER_LENGTH));
-    private volatile long packetsPublished;
     private long timeNs = Long.MIN_VALUE;
     private boolean ended;
 
     CaptureAgent(
-        final PacketSource source, final RingBuffer[] queues, final int batchCapacity, final IdleStrategy ringFullIdle)
+        final PacketSource source, final RingBuffer[] queues, final int batchCapacity, final IdleStrategy ringFullIdle,
+        final ProbeCounters counters)
     {
+        this.counters = counters;
         this.source = source;
         this.queues = queues;
         this.batchCapacity = batchCapacity;
@@ -78,7 +80,8 @@ final class CaptureAgent implements Agent, PacketHandler
                 sendTime(q, QueueMessages.TICK);
             }
         }
-        packetsPublished = stats.packets;
+        counters.packetsRead.setOrdered(stats.packets);
+        counters.packetsNotAccounted.setOrdered(stats.packets - stats.accounted());
         if (polled == PacketSource.END)
         {
             for (int q = 0; q < queues.length; q++)
@@ -132,12 +135,6 @@ final class CaptureAgent implements Agent, PacketHandler
         {
             sendBatch(q);
         }
-    }
-
-    /** Packets read so far, readable from any thread (published once per poll). */
-    long packetsRead()
-    {
-        return packetsPublished;
     }
 
     CaptureStats stats()

@@ -47,6 +47,19 @@ public final class Probe
         final ProbeConfig config, final PacketSource source, final List<FlowExporter> exporters,
         final ProgressListener progress)
     {
+        return run(config, source, exporters, progress, new ProbeCounters());
+    }
+
+    /**
+     * Runs the source to its end, publishing live figures in {@code counters} (for exporters that
+     * report them while the probe runs).
+     *
+     * @throws ProbeFailure when a thread of the pipeline failed; records already exported stay exported
+     */
+    public static ProbeResult run(
+        final ProbeConfig config, final PacketSource source, final List<FlowExporter> exporters,
+        final ProgressListener progress, final ProbeCounters counters)
+    {
         final int queues = config.queues();
         final RingBuffer[] packetRings = new RingBuffer[queues];
         final RingBuffer[] recordRings = new RingBuffer[queues];
@@ -56,7 +69,8 @@ public final class Probe
             recordRings[q] = ring(config.ringBytes());
         }
 
-        final CaptureAgent capture = new CaptureAgent(source, packetRings, config.batchPackets(), idleStrategy());
+        final CaptureAgent capture =
+            new CaptureAgent(source, packetRings, config.batchPackets(), idleStrategy(), counters);
         final QueueWorker[] workers = new QueueWorker[queues];
         for (int q = 0; q < queues; q++)
         {
@@ -81,7 +95,7 @@ public final class Probe
                 exportThread.join(PROGRESS_INTERVAL_MS);
                 if (progress != null)
                 {
-                    progress.onProgress(capture.packetsRead(), source.bytesRead(), source.bytesTotal(),
+                    progress.onProgress(counters.packetsRead(), source.bytesRead(), source.bytesTotal(),
                         System.nanoTime() - start);
                 }
             }

@@ -38,11 +38,16 @@ import java.util.concurrent.TimeUnit;
 public class FlowCacheBenchmark
 {
     private static final int BATCH = 1024;
-    private static final int DESCRIPTORS = 1 << 21;
+    /** Packets per batch from the capture thread to a worker (ProbeConfig.DEFAULT_BATCH_PACKETS). */
+    private static final int WORKER_BATCH = 64;
     private static final long TIME_NS = 1_700_000_000_000_000_000L;
 
     @Param({"10000", "1000000", "10000000"})
     public int flows;
+
+    /** Pre-built descriptors cycled through: the default 2M keep most touched entries out of the CPU caches. */
+    @Param({"2097152"})
+    public int descriptorCount;
 
     private FlowCache cache;
     private UnsafeBuffer descriptors;
@@ -66,9 +71,9 @@ public class FlowCacheBenchmark
             throw new IllegalStateException("expected " + flows + " live flows, got " + cache.liveFlows());
         }
 
-        descriptors = new UnsafeBuffer(ByteBuffer.allocateDirect(DESCRIPTORS * PacketDescriptor.LENGTH));
+        descriptors = new UnsafeBuffer(ByteBuffer.allocateDirect(descriptorCount * PacketDescriptor.LENGTH));
         final SplittableRandom random = new SplittableRandom(42);
-        for (int i = 0; i < DESCRIPTORS; i++)
+        for (int i = 0; i < descriptorCount; i++)
         {
             synthetic.write(descriptors, i * PacketDescriptor.LENGTH, random.nextInt(flows), TIME_NS);
         }
@@ -92,7 +97,25 @@ public class FlowCacheBenchmark
         for (int i = 0; i < BATCH; i++)
         {
             cache.onPacket(descriptors, position * PacketDescriptor.LENGTH);
-            position = (position + 1) & (DESCRIPTORS - 1);
+            position = (position + 1) & (descriptorCount - 1);
+        }
+        cursor = position;
+    }
+
+    /** The same packets counted the way workers do: a batch at a time, prefetched first. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void lookupAndUpdatePrefetched()
+    {
+        int position = cursor;
+        for (int b = 0; b < BATCH; b += WORKER_BATCH)
+        {
+            cache.prefetch(descriptors, position * PacketDescriptor.LENGTH, WORKER_BATCH, PacketDescriptor.LENGTH);
+            for (int i = 0; i < WORKER_BATCH; i++)
+            {
+                cache.onPacket(descriptors, (position + i) * PacketDescriptor.LENGTH);
+            }
+            position = (position + WORKER_BATCH) & (descriptorCount - 1);
         }
         cursor = position;
     }

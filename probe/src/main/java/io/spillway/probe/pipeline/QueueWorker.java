@@ -68,6 +68,7 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler
             {
                 final int count = buffer.getInt(index + QueueMessages.BATCH_COUNT);
                 int offset = index + QueueMessages.BATCH_HEADER_LENGTH;
+                cache.prefetch(buffer, offset, count, PacketDescriptor.LENGTH);
                 for (int i = 0; i < count; i++)
                 {
                     final int slot = cache.onPacket(buffer, offset);

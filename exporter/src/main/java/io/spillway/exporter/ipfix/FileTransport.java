@@ -16,16 +16,13 @@ import java.util.function.Consumer;
  * first write error (disk full, device gone) ends the output for good: it is logged once and every later message is
  * refused, so its records are counted as dropped.
  */
-public final class FileTransport implements IpfixTransport
+public final class FileTransport extends CountingTransport
 {
     private final FileChannel channel;
     private final Path path;
     private final EpochClock clock;
     private final Consumer<String> log;
     private long nextSequence;
-    private long sentMessages;
-    private long sentOctets;
-    private long sentFlowRecords;
     private boolean failed;
 
     private FileTransport(final FileChannel channel, final Path path, final EpochClock clock,
@@ -87,7 +84,7 @@ public final class FileTransport implements IpfixTransport
             return false;
         }
 
-        sentFlowRecords += flowRecords;
+        countSentFlowRecords(flowRecords);
         nextSequence = IpfixMessageWriter.sequenceNumber(buffer, offset) + dataRecords;
 
         return true;
@@ -99,23 +96,8 @@ public final class FileTransport implements IpfixTransport
     {
     }
 
-    @Override
-    public long sentMessages()
-    {
-        return sentMessages;
-    }
 
-    @Override
-    public long sentOctets()
-    {
-        return sentOctets;
-    }
 
-    @Override
-    public long sentFlowRecords()
-    {
-        return sentFlowRecords;
-    }
 
     /** Always 0: a message is written or refused at once. */
     @Override
@@ -157,8 +139,7 @@ public final class FileTransport implements IpfixTransport
             {
                 channel.write(view);
             }
-            sentMessages++;
-            sentOctets += length;
+            countSent(1, length);
             return true;
         }
         catch (final IOException ex)

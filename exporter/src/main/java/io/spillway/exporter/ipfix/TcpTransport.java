@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * Bytes the kernel accepted count as sent: if the collector's host resets the connection, what was still in the
  * kernel's send buffer is lost without the exporter knowing.
  */
-public final class TcpTransport implements IpfixTransport
+public final class TcpTransport extends CountingTransport
 {
     public static final long MIN_BACKOFF_MILLIS = 100;
     public static final long MAX_BACKOFF_MILLIS = 30_000;
@@ -56,9 +56,6 @@ public final class TcpTransport implements IpfixTransport
     private long nextAttemptMillis;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
     private long nextSequence;
-    private long sentMessages;
-    private long sentOctets;
-    private long sentFlowRecords;
     private long lostFlowRecords;
     private long reconnections;
     private boolean closed;
@@ -149,7 +146,7 @@ public final class TcpTransport implements IpfixTransport
             final int written = writeDirect(buffer, offset, length);
             if (written == length)
             {
-                countSent(length, flowRecords);
+                countDelivered(length, flowRecords);
             }
             else
             {
@@ -214,23 +211,8 @@ public final class TcpTransport implements IpfixTransport
         return reconnections;
     }
 
-    @Override
-    public long sentMessages()
-    {
-        return sentMessages;
-    }
 
-    @Override
-    public long sentOctets()
-    {
-        return sentOctets;
-    }
 
-    @Override
-    public long sentFlowRecords()
-    {
-        return sentFlowRecords;
-    }
 
     @Override
     public long lostFlowRecords()
@@ -338,8 +320,7 @@ public final class TcpTransport implements IpfixTransport
                     return;
                 }
                 templatesSent = TEMPLATES_DONE;
-                sentMessages += templateMessageCount;
-                sentOctets += templates.length();
+                countSent(templateMessageCount, templates.length());
             }
 
             while (head < tail)
@@ -353,7 +334,7 @@ public final class TcpTransport implements IpfixTransport
                     return;
                 }
 
-                countSent(messageLength, queue.getInt(head));
+                countDelivered(messageLength, queue.getInt(head));
                 head += FRAME_HEADER_LENGTH + messageLength;
                 frontSent = 0;
             }
@@ -475,11 +456,10 @@ public final class TcpTransport implements IpfixTransport
         templatesSent = 0;
     }
 
-    private void countSent(final int messageLength, final int flowRecords)
+    private void countDelivered(final int messageLength, final int flowRecords)
     {
-        sentMessages++;
-        sentOctets += messageLength;
-        sentFlowRecords += flowRecords;
+        countSent(1, messageLength);
+        countSentFlowRecords(flowRecords);
     }
 
     private int frameLength(final int frame)

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * headers, templates at start and every template refresh interval. A datagram the kernel will not take (send buffer
  * full, or an ICMP error from an earlier one) is dropped and its records counted: UDP never waits.
  */
-public final class UdpTransport implements IpfixTransport
+public final class UdpTransport extends CountingTransport
 {
     private static final int IPV4_UDP_OVERHEAD = 20 + 8;
     private static final int IPV6_UDP_OVERHEAD = 40 + 8;
@@ -34,9 +34,6 @@ public final class UdpTransport implements IpfixTransport
     private TemplateMessages templates;
     private long templatesSentAtMillis = NOT_SENT;
     private long nextSequence;
-    private long sentMessages;
-    private long sentOctets;
-    private long sentFlowRecords;
     private long failedMessages;
     private long failureLoggedAtMillis = NOT_SENT;
 
@@ -127,7 +124,7 @@ public final class UdpTransport implements IpfixTransport
             return false;
         }
 
-        sentFlowRecords += flowRecords;
+        countSentFlowRecords(flowRecords);
         nextSequence = sequence + dataRecords;
 
         return true;
@@ -143,23 +140,8 @@ public final class UdpTransport implements IpfixTransport
         }
     }
 
-    @Override
-    public long sentMessages()
-    {
-        return sentMessages;
-    }
 
-    @Override
-    public long sentOctets()
-    {
-        return sentOctets;
-    }
 
-    @Override
-    public long sentFlowRecords()
-    {
-        return sentFlowRecords;
-    }
 
     /** Always 0: a datagram is either sent at once or refused by {@link #send}. */
     @Override
@@ -210,8 +192,7 @@ public final class UdpTransport implements IpfixTransport
         {
             if (channel.write(ChannelBuffers.view(buffer, offset, length)) == length)
             {
-                sentMessages++;
-                sentOctets += length;
+                countSent(1, length);
                 return true;
             }
             failure = "the socket send buffer is full";

@@ -10,7 +10,7 @@ import java.util.List;
  * Keeps every message in memory, templates first, as a collector on a perfect network would receive them; can be
  * told to refuse messages.
  */
-final class CapturingTransport implements IpfixTransport
+final class CapturingTransport extends CountingTransport
 {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     final List<Integer> messageLengths = new ArrayList<>();
@@ -18,9 +18,6 @@ final class CapturingTransport implements IpfixTransport
     boolean refuse;
     boolean closed;
     int polls;
-    long sentMessages;
-    long sentOctets;
-    long sentFlowRecords;
 
     CapturingTransport(final int maxMessageLength)
     {
@@ -51,7 +48,7 @@ final class CapturingTransport implements IpfixTransport
             return false;
         }
         take(buffer, offset, length);
-        sentFlowRecords += flowRecords;
+        countSentFlowRecords(flowRecords);
         return true;
     }
 
@@ -61,23 +58,8 @@ final class CapturingTransport implements IpfixTransport
         polls++;
     }
 
-    @Override
-    public long sentMessages()
-    {
-        return sentMessages;
-    }
 
-    @Override
-    public long sentOctets()
-    {
-        return sentOctets;
-    }
 
-    @Override
-    public long sentFlowRecords()
-    {
-        return sentFlowRecords;
-    }
 
     @Override
     public long lostFlowRecords()
@@ -116,7 +98,6 @@ final class CapturingTransport implements IpfixTransport
         buffer.getBytes(offset, message);
         bytes.writeBytes(message);
         messageLengths.add(length);
-        sentMessages++;
-        sentOctets += length;
+        countSent(1, length);
     }
 }

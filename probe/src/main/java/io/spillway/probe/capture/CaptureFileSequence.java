@@ -1,5 +1,7 @@
 package io.spillway.probe.capture;
 
+import io.spillway.probe.memory.OffHeapMemory;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,7 +25,13 @@ final class CaptureFileSequence implements PacketSource
     private final long bytesTotal;
     private final List<Arena> arenas = new ArrayList<>();
     private int nextFile;
+    /** Page tables are populated this far ahead of the reader, a chunk at a time. */
+    private static final long POPULATE_AHEAD = 64L << 20;
+    private static final long POPULATE_CHUNK = 16L << 20;
+
     private CaptureFileReader reader;
+    private MemorySegment mapped;
+    private long populatedTo;
     private long currentFileSize;
     private long bytesOfFinishedFiles;
     private boolean closed;
@@ -60,6 +68,7 @@ final class CaptureFileSequence implements PacketSource
             }
             if (reader != null)
             {
+                populateAhead();
                 delivered += reader.read(handler, limit - delivered);
                 if (reader.isFinished())
                 {
@@ -142,7 +151,10 @@ final class CaptureFileSequence implements PacketSource
             // mapped only up to its end, as touching a page beyond it would crash the JVM.
             final long mappedSize = Math.min(channel.size(), currentFileSize);
             final MemorySegment content = channel.map(FileChannel.MapMode.READ_ONLY, 0, mappedSize, arena);
+            OffHeapMemory.adviseSequential(content);
             reader = CaptureFiles.newReader(file, content);
+            mapped = content;
+            populatedTo = 0;
             return null;
         }
         catch (final NoSuchFileException ex)
@@ -160,6 +172,17 @@ final class CaptureFileSequence implements PacketSource
         catch (final CaptureFileException ex)
         {
             return ex.problem();
+        }
+    }
+
+    /** Keeps the page tables mapped {@link #POPULATE_AHEAD} bytes ahead of the reader. */
+    private void populateAhead()
+    {
+        final long size = mapped.byteSize();
+        while (populatedTo < size && populatedTo < reader.position() + POPULATE_AHEAD)
+        {
+            OffHeapMemory.populate(mapped, populatedTo, POPULATE_CHUNK);
+            populatedTo += POPULATE_CHUNK;
         }
     }
 

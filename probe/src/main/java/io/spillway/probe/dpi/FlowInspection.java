@@ -7,8 +7,8 @@ import io.spillway.dpi.Verdict;
 import io.spillway.exporter.FlowRecord;
 import io.spillway.probe.flow.FlowKey;
 import io.spillway.probe.flow.FlowListener;
-import io.spillway.probe.flow.OffHeapMemory;
 import io.spillway.probe.flow.PacketDescriptor;
+import io.spillway.probe.memory.OffHeapMemory;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 

@@ -2,6 +2,7 @@ package io.spillway.probe.flow;
 
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.exporter.FlowRecord;
+import io.spillway.probe.memory.OffHeapMemory;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 

@@ -69,6 +69,13 @@ final class RunSummary
                 .append(n(q.packets())).append(" packets, ").append(n(q.flowsCreated())).append(" flows");
         }
         out.println("  queues   " + queues);
+        final StringBuilder cpu = new StringBuilder(String.format(Locale.ROOT, "capture %.2f s", capture.cpuNanos() / 1e9));
+        for (final QueueStats q : result.queues())
+        {
+            cpu.append(String.format(Locale.ROOT, ", q%d %.2f s", q.queue(), q.cpuNanos() / 1e9));
+        }
+        cpu.append(String.format(Locale.ROOT, ", export %.2f s", result.exportCpuNanos() / 1e9));
+        out.println("  cpu      " + cpu);
         out.printf(Locale.ROOT, "  export   %s records exported, %s dropped%n",
             n(result.recordsExported()), n(result.recordsDropped()));
         for (final CaptureDamage damage : result.damages())

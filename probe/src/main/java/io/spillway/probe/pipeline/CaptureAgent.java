@@ -143,6 +143,12 @@ final class CaptureAgent implements Agent, PacketHandler
     }
 
     @Override
+    public void onClose()
+    {
+        stats.cpuNanos = ThreadCpu.currentThreadNanos();
+    }
+
+    @Override
     public String roleName()
     {
         return "spillway-capture";

@@ -12,6 +12,7 @@ public final class CaptureStats
     final long[] malformedByKind = new long[MalformedKind.values().length];
     final long[] packetsPerQueue;
     long ringFullWaits;
+    long cpuNanos;
     long firstTimestampNs = Long.MAX_VALUE;
     long lastTimestampNs = Long.MIN_VALUE;
 
@@ -61,6 +62,12 @@ public final class CaptureStats
     public long ringFullWaits()
     {
         return ringFullWaits;
+    }
+
+    /** CPU time the capture thread used (parsing, hashing, batching). */
+    public long cpuNanos()
+    {
+        return cpuNanos;
     }
 
     /** Capture time covered by the input, in nanoseconds (0 when no packet). */

@@ -26,6 +26,7 @@ final class ExportAgent implements Agent, MessageHandler
     private int currentRing;
     private long records;
     private boolean unflushed;
+    private long cpuNanos;
     private volatile boolean finished;
 
     ExportAgent(final RingBuffer[] rings, final List<FlowExporter> exporters)
@@ -82,9 +83,21 @@ final class ExportAgent implements Agent, MessageHandler
     }
 
     @Override
+    public void onClose()
+    {
+        cpuNanos = ThreadCpu.currentThreadNanos();
+    }
+
+    @Override
     public String roleName()
     {
         return "spillway-export";
+    }
+
+    /** CPU time of the export thread, known once it has closed. */
+    long cpuNanos()
+    {
+        return cpuNanos;
     }
 
     /** Every worker ended and every exporter was closed. */

@@ -132,10 +132,11 @@ public final class Probe
             queueStats.add(new QueueStats(worker.queueIndex(), worker.packetsProcessed(), cache.flowsCreated(),
                 byReason, cache.evictions(), cache.overflowSplits(), cache.liveFlows(), cache.reservedBytes(),
                 cache.bytesPerIPv4Flow(), dpi == null ? null : new DpiStats(dpi.flowsInspected(), dpi.detected(),
-                dpi.guessed(), dpi.unknown(), dpi.packetsInspected(), dpi.notInspected(), dpi.liveStates())));
+                dpi.guessed(), dpi.unknown(), dpi.packetsInspected(), dpi.notInspected(), dpi.liveStates()),
+                worker.cpuNanos()));
         }
         return new ProbeResult(capture.stats(), List.copyOf(queueStats), export.records(), export.droppedRecords(),
-            source.damages(), elapsed);
+            source.damages(), elapsed, export.cpuNanos());
     }
 
     private static Thread start(

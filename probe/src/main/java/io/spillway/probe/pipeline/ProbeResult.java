@@ -12,7 +12,8 @@ public record ProbeResult(
     long recordsExported,
     long recordsDropped,
     List<CaptureDamage> damages,
-    long elapsedNs)
+    long elapsedNs,
+    long exportCpuNanos)
 {
     public long flowsCreated()
     {

@@ -7,6 +7,7 @@ import io.spillway.exporter.FlowEndReason;
  *
  * @param recordsByReason records exported, indexed by flowEndReason
  * @param dpi             what the worker's DPI did, null when DPI was off
+ * @param cpuNanos        CPU time of the worker's thread
  */
 public record QueueStats(
     int queue,
@@ -18,7 +19,8 @@ public record QueueStats(
     long liveFlowsAtEnd,
     long reservedBytes,
     double bytesPerIPv4Flow,
-    DpiStats dpi)
+    DpiStats dpi,
+    long cpuNanos)
 {
     public long records()
     {

@@ -33,6 +33,7 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler
     private long packetsProcessed;
     private long recordsSent;
     private long ringFullWaits;
+    private long cpuNanos;
     private boolean ended;
 
     QueueWorker(
@@ -103,6 +104,7 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler
     @Override
     public void onClose()
     {
+        cpuNanos = ThreadCpu.currentThreadNanos();
         cache.close();
         if (inspection != null)
         {
@@ -145,6 +147,12 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler
     long ringFullWaits()
     {
         return ringFullWaits;
+    }
+
+    /** CPU time of the worker's thread, known once it has closed. */
+    long cpuNanos()
+    {
+        return cpuNanos;
     }
 
     /** Waits for room: a record must never be lost between the worker and the exporters. */

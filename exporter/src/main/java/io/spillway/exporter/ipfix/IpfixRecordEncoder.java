@@ -77,10 +77,10 @@ public final class IpfixRecordEncoder
         }
 
         // The parser's convention for ICMP is dstPort = type << 8 | code: IPFIX has an element for that.
-        buffer.putShort(i, (short)(ports ? record.srcPort() : 0), BIG);
-        buffer.putShort(i + 2, (short)(ports ? record.dstPort() : 0), BIG);
-        buffer.putByte(i + 4, (byte)protocol);
-        buffer.putShort(i + 5, (short)(icmp ? record.dstPort() : 0), BIG);
+        buffer.putShort(i, (short)(icmp ? record.dstPort() : 0), BIG);
+        buffer.putShort(i + 2, (short)(ports ? record.srcPort() : 0), BIG);
+        buffer.putShort(i + 4, (short)(ports ? record.dstPort() : 0), BIG);
+        buffer.putByte(i + 6, (byte)protocol);
         buffer.putShort(i + 7, (short)record.revTcpFlags(), BIG);
         buffer.putShort(i + 9, (short)record.fwdTcpFlags(), BIG);
         buffer.putShort(i + 11, (short)record.vlanId(), BIG);

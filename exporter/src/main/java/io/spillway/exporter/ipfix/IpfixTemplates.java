@@ -211,10 +211,12 @@ public final class IpfixTemplates
         final List<Field> fields = new ArrayList<>();
         fields.add(iana(ipv6 ? SOURCE_IPV6_ADDRESS : SOURCE_IPV4_ADDRESS, ipv6 ? 16 : 4));
         fields.add(iana(ipv6 ? DESTINATION_IPV6_ADDRESS : DESTINATION_IPV4_ADDRESS, ipv6 ? 16 : 4));
+        // ICMP type and code precede the ports: nfdump 1.7 writes both into its destination port, the later one
+        // winning, then puts the port back for TCP and UDP only; in this order SCTP and others keep their port.
+        fields.add(iana(ipv6 ? ICMP_TYPE_CODE_IPV6 : ICMP_TYPE_CODE_IPV4, 2));
         fields.add(iana(SOURCE_TRANSPORT_PORT, 2));
         fields.add(iana(DESTINATION_TRANSPORT_PORT, 2));
         fields.add(iana(PROTOCOL_IDENTIFIER, 1));
-        fields.add(iana(ipv6 ? ICMP_TYPE_CODE_IPV6 : ICMP_TYPE_CODE_IPV4, 2));
         // Reverse flags and times precede their forward elements: nfdump 1.7 reads 29305/6, /152 and /153 as the
         // forward elements, and with this order the forward value, written last, is the one it keeps.
         fields.add(reverse(TCP_CONTROL_BITS, 2));

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A reference tool (nfcapd, tshark) run by a test: output to files in the test's directory, stopped with SIGTERM
  * (repeated, as nfcapd sometimes misses the first one) and killed if it will not stop.
  */
-final class ExternalProcess implements AutoCloseable
+public final class ExternalProcess implements AutoCloseable
 {
     private final Process process;
     private final Path stdout;
@@ -28,7 +28,8 @@ final class ExternalProcess implements AutoCloseable
         this.name = name;
     }
 
-    static ExternalProcess start(final Path dir, final String name, final List<String> command) throws IOException
+    public static ExternalProcess start(final Path dir, final String name, final List<String> command)
+        throws IOException
     {
         requireTool(command.get(0));
         final Path stdout = dir.resolve(name + ".out");
@@ -42,7 +43,7 @@ final class ExternalProcess implements AutoCloseable
     }
 
     /** Runs {@code command} to completion (at most 60 s) and returns its standard output. */
-    static String run(final Path dir, final String name, final List<String> command) throws Exception
+    public static String run(final Path dir, final String name, final List<String> command) throws Exception
     {
         try (ExternalProcess process = start(dir, name, command))
         {
@@ -58,7 +59,7 @@ final class ExternalProcess implements AutoCloseable
         }
     }
 
-    static void requireTool(final String tool)
+    public static void requireTool(final String tool)
     {
         for (final String directory : System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
         {
@@ -72,7 +73,7 @@ final class ExternalProcess implements AutoCloseable
     }
 
     /** Waits until standard error contains {@code text}, failing after {@code seconds}. */
-    void awaitStderr(final String text, final int seconds) throws Exception
+    public void awaitStderr(final String text, final int seconds) throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!stderrText().contains(text))
@@ -89,23 +90,23 @@ final class ExternalProcess implements AutoCloseable
         }
     }
 
-    String stderrText() throws IOException
+    public String stderrText() throws IOException
     {
         return Files.readString(stderr, StandardCharsets.UTF_8);
     }
 
-    boolean isAlive()
+    public boolean isAlive()
     {
         return process.isAlive();
     }
 
-    long pid()
+    public long pid()
     {
         return process.pid();
     }
 
     /** SIGTERM, repeated every second for up to 10 s, then SIGKILL; true when it stopped on SIGTERM. */
-    boolean stop() throws InterruptedException
+    public boolean stop() throws InterruptedException
     {
         for (int attempt = 0; attempt < 10 && process.isAlive(); attempt++)
         {

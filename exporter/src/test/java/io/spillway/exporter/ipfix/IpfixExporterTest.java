@@ -45,7 +45,7 @@ class IpfixExporterTest
         assertEquals(1, decoder.messages().get(0).domain());
 
         final IpfixTestDecoder.Template ipv4 = decoder.templates().get(256);
-        assertEquals(List.of("8", "12", "7", "11", "4", "32", "29305/6", "6", "58", "10", "136", "29305/152",
+        assertEquals(List.of("8", "12", "32", "7", "11", "4", "29305/6", "6", "58", "10", "136", "29305/152",
             "29305/153", "152", "153", "2", "1", "352", "29305/2", "29305/1", "29305/352"), keys(ipv4));
         assertEquals(IpfixRecordEncoder.IPV4_BASE_LENGTH, fixedLength(ipv4));
         assertEquals(IpfixRecordEncoder.IPV6_BASE_LENGTH, fixedLength(decoder.templates().get(257)));

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Seeded random flow records of every shape: IPv4 and IPv6; TCP, UDP and ICMP; one-way and biflows; tagged and
+ * Seeded random flow records of every shape: IPv4 and IPv6; TCP, UDP, SCTP and ICMP; one-way and biflows; tagged and
  * untagged; with and without DPI results and hardware-counted shares.
  */
 final class SyntheticRecords
@@ -51,7 +51,7 @@ final class SyntheticRecords
             .clear();
         final boolean ipv6 = random.nextInt(10) < 3;
         final int kind = random.nextInt(20);
-        final int protocol = kind < 10 ? 6 : kind < 17 ? 17 : ipv6 ? 58 : 1;
+        final int protocol = kind < 10 ? 6 : kind < 16 ? 17 : kind < 17 ? 132 : ipv6 ? 58 : 1;
         record.ipVersion(ipv6 ? 6 : 4).protocol(protocol);
         if (ipv6)
         {

@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * its own template cache (so data sent before templates on a connection fails), counts flow records. Stopping it is
  * graceful: it closes its sending side, reads until the exporter closes, then closes.
  */
-final class TcpTestCollector implements AutoCloseable
+public final class TcpTestCollector implements AutoCloseable
 {
     /** One connection. */
     static final class Session
@@ -40,7 +40,7 @@ final class TcpTestCollector implements AutoCloseable
     volatile boolean paused;
 
     /** Listens on 127.0.0.1:{@code port}; 0 picks a free port. */
-    TcpTestCollector(final int port) throws IOException
+    public TcpTestCollector(final int port) throws IOException
     {
         server = new ServerSocket();
         server.setReuseAddress(true);
@@ -50,7 +50,7 @@ final class TcpTestCollector implements AutoCloseable
         acceptor.start();
     }
 
-    int port()
+    public int port()
     {
         return server.getLocalPort();
     }
@@ -60,13 +60,13 @@ final class TcpTestCollector implements AutoCloseable
         return sessions;
     }
 
-    long flowRecords()
+    public long flowRecords()
     {
         return sessions.stream().mapToLong((s) -> s.flowRecords).sum();
     }
 
     /** Closes the listening socket, half-closes every connection and waits for the exporter to close it. */
-    void stop() throws Exception
+    public void stop() throws Exception
     {
         server.close();
         acceptor.join(5000);

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,11 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TsharkInteropTest
 {
     private static final int RECORDS = 3000;
-    private static final String PROBLEMS = "_ws.malformed || _ws.expert.severity >= 0x00600000";
-    /** TCP flow control (the collector reads slower than loopback delivers) is not a problem of the export. */
-    private static final String TCP_PROBLEMS = "_ws.malformed || (_ws.expert.severity >= 0x00600000 && " +
-        "!(tcp.analysis.window_full || tcp.analysis.zero_window || tcp.analysis.zero_window_probe || " +
-        "tcp.analysis.zero_window_probe_ack))";
 
     @TempDir
     Path dir;
@@ -44,10 +38,12 @@ class TsharkInteropTest
             records.forEach(exporter::onRecord);
         }
 
-        final List<String[]> frames = fields(List.of("-r", file.toString()));
-        assertEquals("256,257,258,259,260,261,262,263,264", frames.get(0)[3], "every template in the first message");
-        assertEquals(RECORDS, flowRecords(frames));
-        assertEquals("", problems(List.of("-r", file.toString())));
+        final IpfixTshark tshark = new IpfixTshark(dir);
+        final List<IpfixTshark.Frame> frames = tshark.frames(IpfixTshark.readFile(file));
+        assertEquals(IpfixTshark.ALL_TEMPLATES, frames.get(0).templateIds(), "every template in the first message");
+        assertEquals(RECORDS, IpfixTshark.flowRecords(frames));
+        assertEquals(packets(records), frames.stream().mapToLong(IpfixTshark.Frame::packets).sum());
+        assertEquals("", tshark.problems(IpfixTshark.readFile(file)));
     }
 
     @Test
@@ -65,7 +61,8 @@ class TsharkInteropTest
         buffer.putInt(third + 8, buffer.getInt(third + 8) + 5);
         final Path broken = Files.write(dir.resolve("broken.ipfix"), bytes);
 
-        assertTrue(problems(List.of("-r", broken.toString())).contains("3"), "tshark flags the third message");
+        assertTrue(new IpfixTshark(dir).problems(IpfixTshark.readFile(broken)).contains("3"),
+            "tshark flags the third message");
     }
 
     @Test
@@ -73,25 +70,27 @@ class TsharkInteropTest
     {
         final Path capture = dir.resolve("udp.pcapng");
         final List<FlowRecord> records = new SyntheticRecords(43, true, true).next(RECORDS);
+        final IpfixTshark tshark = new IpfixTshark(dir);
         try (UdpReceiver receiver = new UdpReceiver())
         {
             final int port = receiver.port();
-            try (ExternalProcess tshark = capture("udp port " + port, capture))
+            try (ExternalProcess capturing = tshark.startLoopbackCapture("udp port " + port, capture))
             {
                 final IpfixExporter exporter = Exporters.openIpfix(ExportTarget.parse("ipfix:udp://127.0.0.1:" + port),
                     IpfixOptions.DEFAULTS, SystemEpochClock.INSTANCE, (line) -> { });
                 UdpExportTest.exportPaced(exporter, records);
                 exporter.close();
                 Thread.sleep(500);
-                assertTrue(tshark.stop(), "tshark stopped on SIGTERM and wrote its capture: " + tshark.stderrText());
+                assertTrue(capturing.stop(), "tshark stopped on SIGTERM and wrote its capture: " +
+                    capturing.stderrText());
             }
 
-            final List<String> read = List.of("-r", capture.toString(), "-d", "udp.port==" + port + ",cflow");
-            final List<String[]> frames = fields(read);
+            final List<String> read = IpfixTshark.readExport(capture, "udp", port);
+            final List<IpfixTshark.Frame> frames = tshark.frames(read);
             assertEquals(receiver.datagrams().size(), frames.size(), "every datagram captured");
-            assertEquals("256,257,258,259,260,261,262,263,264", frames.get(0)[3]);
-            assertEquals(RECORDS, flowRecords(frames));
-            assertEquals("", problems(read));
+            assertEquals(IpfixTshark.ALL_TEMPLATES, frames.get(0).templateIds());
+            assertEquals(RECORDS, IpfixTshark.flowRecords(frames));
+            assertEquals("", tshark.problems(read));
         }
     }
 
@@ -100,10 +99,11 @@ class TsharkInteropTest
     {
         final Path capture = dir.resolve("tcp.pcapng");
         final List<FlowRecord> records = new SyntheticRecords(44, true, true).next(RECORDS);
+        final IpfixTshark tshark = new IpfixTshark(dir);
         try (TcpTestCollector collector = new TcpTestCollector(0))
         {
             final int port = collector.port();
-            try (ExternalProcess tshark = capture("tcp port " + port, capture))
+            try (ExternalProcess capturing = tshark.startLoopbackCapture("tcp port " + port, capture))
             {
                 final IpfixExporter exporter = Exporters.openIpfix(ExportTarget.parse("ipfix:tcp://127.0.0.1:" + port),
                     IpfixOptions.DEFAULTS, SystemEpochClock.INSTANCE, (line) -> { });
@@ -111,67 +111,21 @@ class TsharkInteropTest
                 exporter.close();
                 collector.stop();
                 Thread.sleep(500);
-                assertTrue(tshark.stop(), "tshark stopped on SIGTERM and wrote its capture: " + tshark.stderrText());
+                assertTrue(capturing.stop(), "tshark stopped on SIGTERM and wrote its capture: " +
+                    capturing.stderrText());
             }
             assertEquals(RECORDS, collector.flowRecords());
 
-            final List<String> read = List.of("-r", capture.toString(), "-d", "tcp.port==" + port + ",cflow");
-            final List<String[]> frames = fields(read);
-            assertTrue(frames.stream().anyMatch((frame) -> "256,257,258,259,260,261,262,263,264".equals(frame[3])));
-            assertEquals(RECORDS, flowRecords(frames));
-            assertEquals("", problems(read, TCP_PROBLEMS));
+            final List<String> read = IpfixTshark.readExport(capture, "tcp", port);
+            final List<IpfixTshark.Frame> frames = tshark.frames(read);
+            assertTrue(frames.stream().anyMatch((frame) -> IpfixTshark.ALL_TEMPLATES.equals(frame.templateIds())));
+            assertEquals(RECORDS, IpfixTshark.flowRecords(frames));
+            assertEquals("", tshark.problems(read, IpfixTshark.TCP_PROBLEMS));
         }
     }
 
-    private ExternalProcess capture(final String filter, final Path file) throws Exception
+    private static long packets(final List<FlowRecord> records)
     {
-        final ExternalProcess tshark = ExternalProcess.start(dir, "tshark-capture",
-            List.of("tshark", "-i", "lo", "-f", filter, "-w", file.toString()));
-        // "Capturing on" comes before dumpcap really captures; this line comes after.
-        tshark.awaitStderr("Capture started", 30);
-        return tshark;
-    }
-
-    /** frame number, IPv4 sources, IPv6 sources, template ids: one row per frame with IPFIX in it. */
-    private List<String[]> fields(final List<String> input) throws Exception
-    {
-        final List<String> command = new ArrayList<>(List.of("tshark"));
-        command.addAll(input);
-        command.addAll(List.of("-Y", "cflow", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
-            "-e", "frame.number", "-e", "cflow.srcaddr", "-e", "cflow.srcaddrv6", "-e", "cflow.template_id"));
-        final List<String[]> rows = new ArrayList<>();
-        for (final String line : ExternalProcess.run(dir, "tshark-fields", command).split("\n"))
-        {
-            if (!line.isEmpty())
-            {
-                rows.add(line.split("\t", -1));
-            }
-        }
-        return rows;
-    }
-
-    private static long flowRecords(final List<String[]> frames)
-    {
-        long count = 0;
-        for (final String[] frame : frames)
-        {
-            count += frame[1].isEmpty() ? 0 : frame[1].split(",").length;
-            count += frame[2].isEmpty() ? 0 : frame[2].split(",").length;
-        }
-        return count;
-    }
-
-    /** Frame numbers and messages of every malformed packet, warning or error; empty when there is none. */
-    private String problems(final List<String> input) throws Exception
-    {
-        return problems(input, PROBLEMS);
-    }
-
-    private String problems(final List<String> input, final String filter) throws Exception
-    {
-        final List<String> command = new ArrayList<>(List.of("tshark"));
-        command.addAll(input);
-        command.addAll(List.of("-Y", filter, "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message"));
-        return ExternalProcess.run(dir, "tshark-problems", command).trim();
+        return records.stream().mapToLong((record) -> record.fwdPackets() + record.revPackets()).sum();
     }
 }

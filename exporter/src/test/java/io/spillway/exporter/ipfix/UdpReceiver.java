@@ -12,13 +12,13 @@ import java.util.List;
 /**
  * A UDP collector for tests on loopback: keeps every datagram's bytes, read on its own thread.
  */
-final class UdpReceiver implements AutoCloseable
+public final class UdpReceiver implements AutoCloseable
 {
     private final DatagramChannel channel;
     private final Thread thread;
     private final List<byte[]> datagrams = new ArrayList<>();
 
-    UdpReceiver() throws IOException
+    public UdpReceiver() throws IOException
     {
         channel = DatagramChannel.open();
         channel.setOption(StandardSocketOptions.SO_RCVBUF, 8 * 1024 * 1024);
@@ -28,13 +28,13 @@ final class UdpReceiver implements AutoCloseable
         thread.start();
     }
 
-    int port() throws IOException
+    public int port() throws IOException
     {
         return ((InetSocketAddress)channel.getLocalAddress()).getPort();
     }
 
     /** The datagrams received so far, after waiting until none arrived for 200 ms. */
-    List<byte[]> datagrams() throws InterruptedException
+    public List<byte[]> datagrams() throws InterruptedException
     {
         int count = -1;
         while (count != size())

@@ -33,6 +33,8 @@ public final class FlowCache implements AutoCloseable
     public static final int ENTRY_LENGTH = 64;
     public static final int V6_ADDRESSES_LENGTH = 32;
     static final int EVICTION_SAMPLE = 64;
+    /** Below this many flows the table fits in the CPU caches and prefetching only costs time. */
+    static final int PREFETCH_MIN_FLOWS = 32 * 1024;
 
     // Entry layout, native byte order.
     static final int ADDRESSES = 0;        // long: IPv4 src << 32 | dst; IPv6 fingerprint of (src, dst)
@@ -200,10 +202,15 @@ public final class FlowCache implements AutoCloseable
     /**
      * Touches the index line and the likely entry line of {@code count} descriptors, {@code stride}
      * bytes apart, before they are counted: the loads of a whole batch are in flight together, so
-     * their cache misses overlap instead of costing one memory latency after another.
+     * their cache misses overlap instead of costing one memory latency after another. Skipped while
+     * the table is small enough to stay in the CPU caches.
      */
     public void prefetch(final DirectBuffer descriptors, final int offset, final int count, final int stride)
     {
+        if (highWater < PREFETCH_MIN_FLOWS)
+        {
+            return;
+        }
         long touched = 0;
         for (int i = 0, at = offset; i < count; i++, at += stride)
         {

@@ -5,16 +5,16 @@ package io.spillway.offload;
  * event objects). Handlers may call {@link FlowOffload#learn} and {@link FlowOffload#unlearn} from a callback.
  * <p>
  * Direction: "forward" is the direction of the key as learned (its {@code src} to its {@code dst}); "reverse" is
- * the other one. Counters are totals since the learn of the packets the device consumed (counted, dropped or
- * forwarded), never including packets it delivered to the host. Bytes are layer-2 frame bytes as the device
- * received them (the {@code frameLength} of the emulated receive path).
+ * the other one. Counters are totals since the learn of the packets the device consumed (counted, dropped
+ * or forwarded), never including packets it delivered to the host. Bytes are layer-2 frame bytes as the
+ * device received them (the {@code frameLength} of the emulated receive path).
  */
 public interface OffloadEventHandler
 {
-    /** The flow is in the hardware table: its packets are handled by the device from now on (see the device's delay). */
+    /** The flow is in the hardware table: the device handles its packets from now on (after its buffer delay). */
     void onLearnDone(long flowId);
 
-    /** The accepted learn failed (a {@link LearnResult} cause); the flow stays with the host, no other event follows. */
+    /** The accepted learn failed (a {@link LearnResult} cause): the flow stays with the host; nothing follows. */
     void onLearnFailed(long flowId, int cause);
 
     /**

@@ -27,7 +27,8 @@ final class LearnRateLimiter
     {
         if (nominalRate <= 0 || burst <= 0)
         {
-            throw new IllegalArgumentException("learning rate and burst must be positive: " + nominalRate + ", " + burst);
+            throw new IllegalArgumentException(
+                "learning rate and burst must be positive: " + nominalRate + ", " + burst);
         }
         this.nominalRate = nominalRate;
         maxUnits = Math.multiplyExact(burst, UNITS_PER_LEARN);

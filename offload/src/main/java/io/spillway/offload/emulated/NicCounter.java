@@ -15,7 +15,7 @@ public enum NicCounter
     /** Packets and bytes dropped by policy for DROP flows. */
     HW_DROPPED_PACKETS,
     HW_DROPPED_BYTES,
-    /** Packets and bytes transmitted by the device for FORWARD flows (per port: {@link NicCounters#forwardedPackets}). */
+    /** Packets and bytes the device transmitted for FORWARD flows (per port: {@link NicCounters#forwardedPackets}). */
     HW_FORWARDED_PACKETS,
     HW_FORWARDED_BYTES,
     /** Packets written to a host ring, and among them those tagged with a flowId (TO_HOST flows). */

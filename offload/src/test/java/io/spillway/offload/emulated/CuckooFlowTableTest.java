@@ -45,7 +45,8 @@ class CuckooFlowTableTest
             for (int i = 0; i < inserted; i++)
             {
                 TestFlows.key(key, i);
-                assertEquals(slotOf[i] << 1 | CuckooFlowTable.FORWARD, table.lookup(key, KeyHash.of(key), 0), "flow " + i);
+                final int found = table.lookup(key, KeyHash.of(key), 0);
+                assertEquals(slotOf[i] << 1 | CuckooFlowTable.FORWARD, found, "flow " + i);
                 reverse.reverseOf(key);
                 assertEquals(slotOf[i] << 1 | CuckooFlowTable.REVERSE, table.lookup(reverse, KeyHash.of(reverse), 0));
             }

@@ -93,7 +93,8 @@ class LearningRateTest
             final long most = LearnRateLimiter.rate(nominal, startFill) * window / 1_000_000_000L + burst;
             final long least = LearnRateLimiter.rate(nominal, endFill) * window / 1_000_000_000L - burst;
             assertTrue(accepted[i] >= least && accepted[i] <= most,
-                "fill " + startFill + " to " + endFill + ": accepted " + accepted[i] + ", expected " + least + ".." + most);
+                "fill " + startFill + " to " + endFill + ": accepted " + accepted[i] + ", expected " + least + ".." +
+                most);
         }
         assertEquals(2_000, accepted[0], burst, "nominal rate below 90%");
         assertEquals(0.25, (double)accepted[1] / accepted[0], 0.03, "a quarter of nominal at 95%");

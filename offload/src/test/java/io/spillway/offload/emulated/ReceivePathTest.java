@@ -179,7 +179,7 @@ class ReceivePathTest
             assertEquals(COUNTED, driver.packet(flow, false, T0 + 7 * MS, 60, FIN));
             assertEquals(COUNTED, driver.packet(flow, true, T0 + 8 * MS, 60, FIN));
             assertEquals(COUNTED, driver.packet(flow, true, T0 + 9 * MS, 60, RST));
-            assertEquals(COUNTED, driver.packet(flow, false, T0 + 10 * MS, 60, ACK), "flow " + flow + " still offloaded");
+            assertEquals(COUNTED, driver.packet(flow, false, T0 + 10 * MS, 60, ACK), "flow " + flow + " stays");
         }
 
         final List<RecordingHandler.Event> expired = driver.poll().stream()
@@ -243,7 +243,8 @@ class ReceivePathTest
         {
             final int expectedQueue = queue;
             final List<Integer> flows = new java.util.ArrayList<>();
-            driver.nic.hostRing(queue).poll((flowId, buffer, offset, length) -> flows.add(buffer.getInt(offset)), 1000);
+            driver.nic.hostRing(queue).poll(
+                (flowId, buffer, offset, length) -> flows.add(buffer.getInt(offset)), 1000);
             assertTrue(flows.size() > 20, "queue " + queue + " got " + flows.size());
             assertEquals(0, flows.size() % 2);
             assertTrue(flows.stream().allMatch(

@@ -5,7 +5,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One flow to offload: the host's flowId for it, its key, the action and the hardware expiry settings. A mutable
  * holder the OffloadAgent fills and reuses for every {@link FlowOffload#learn} call; the device copies what it
- * keeps, so the holder may be refilled as soon as {@code learn} returns.
+ * keeps, so the holder may be refilled as soon as {@code learn} returns. A new holder has action
+ * {@link OffloadAction#COUNT_AND_DROP}, ports 0, an idle timeout of 30 s and TCP auto-unlearn on.
  */
 public final class LearnRequest
 {

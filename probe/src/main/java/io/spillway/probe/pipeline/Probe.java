@@ -61,6 +61,7 @@ public final class Probe
         final ProgressListener progress, final ProbeCounters counters)
     {
         final int queues = config.queues();
+        final int threads = queues + 2;
         final RingBuffer[] packetRings = new RingBuffer[queues];
         final RingBuffer[] recordRings = new RingBuffer[queues];
         for (int q = 0; q < queues; q++)
@@ -70,11 +71,11 @@ public final class Probe
         }
 
         final CaptureAgent capture =
-            new CaptureAgent(source, packetRings, config.batchPackets(), idleStrategy(), counters);
+            new CaptureAgent(source, packetRings, config.batchPackets(), idleStrategy(threads), counters);
         final QueueWorker[] workers = new QueueWorker[queues];
         for (int q = 0; q < queues; q++)
         {
-            workers[q] = new QueueWorker(q, packetRings[q], recordRings[q], config, idleStrategy());
+            workers[q] = new QueueWorker(q, packetRings[q], recordRings[q], config, idleStrategy(threads));
         }
         final ExportAgent export = new ExportAgent(recordRings, exporters);
 
@@ -83,12 +84,12 @@ public final class Probe
         final long start = System.nanoTime();
         try
         {
-            final Thread exportThread = start(export, failure, runners);
+            final Thread exportThread = start(export, failure, runners, threads);
             for (final QueueWorker worker : workers)
             {
-                start(worker, failure, runners);
+                start(worker, failure, runners, threads);
             }
-            start(capture, failure, runners);
+            start(capture, failure, runners, threads);
 
             while (exportThread.isAlive() && failure.get() == null)
             {
@@ -140,10 +141,11 @@ public final class Probe
     }
 
     private static Thread start(
-        final Agent agent, final AtomicReference<Throwable> failure, final List<AgentRunner> runners)
+        final Agent agent, final AtomicReference<Throwable> failure, final List<AgentRunner> runners,
+        final int threads)
     {
         // AgentRunner reports an agent's normal end (AgentTerminationException) to the error handler too.
-        final AgentRunner runner = new AgentRunner(idleStrategy(), ex ->
+        final AgentRunner runner = new AgentRunner(idleStrategy(threads), ex ->
         {
             if (!(ex instanceof AgentTerminationException))
             {
@@ -160,10 +162,17 @@ public final class Probe
             ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
     }
 
-    /** Spin briefly, then yield, then park up to 1 ms: responsive under load, near zero CPU when idle. */
-    private static IdleStrategy idleStrategy()
+    /**
+     * Spin, then yield, then park up to 1 ms: responsive under load, near zero CPU when idle. When the
+     * pipeline has more threads than the machine has cores, spinning and yielding only take the CPU
+     * from a thread with work, so an idle thread parks almost at once.
+     */
+    private static IdleStrategy idleStrategy(final int threads)
     {
-        return new BackoffIdleStrategy(64, 64, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+        final boolean oversubscribed = threads > Runtime.getRuntime().availableProcessors();
+        final int spins = oversubscribed ? 1 : 64;
+        return new BackoffIdleStrategy(spins, spins, TimeUnit.MICROSECONDS.toNanos(1),
+            TimeUnit.MILLISECONDS.toNanos(1));
     }
 
     /** A pipeline thread failed. */

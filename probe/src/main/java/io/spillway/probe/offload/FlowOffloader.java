@@ -167,7 +167,8 @@ public final class FlowOffloader implements MessageHandler
         switch (type)
         {
             case OffloadMessages.LEARN_DONE -> onLearnDone(slot, state, flowId);
-            case OffloadMessages.LEARN_FAILED -> onLearnFailed(slot, state, buffer.getInt(index + OffloadMessages.CAUSE));
+            case OffloadMessages.LEARN_FAILED ->
+                onLearnFailed(slot, state, buffer.getInt(index + OffloadMessages.CAUSE));
             case OffloadMessages.FLOW_EXPIRED -> onFlowExpired(slot, state, buffer, index);
             default -> throw new IllegalStateException("unknown offload result type " + type);
         }

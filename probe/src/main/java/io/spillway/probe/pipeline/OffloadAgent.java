@@ -187,7 +187,8 @@ final class OffloadAgent implements Agent, MessageHandler, OffloadEventHandler
         final int ports = buffer.getInt(index + OffloadMessages.PORTS);
         request.flowId(flowId).key().set(
             buffer.getByte(index + OffloadMessages.IP_VERSION),
-            buffer.getLong(index + OffloadMessages.SRC_HI), buffer.getLong(index + OffloadMessages.SRC_LO), ports >>> 16,
+            buffer.getLong(index + OffloadMessages.SRC_HI), buffer.getLong(index + OffloadMessages.SRC_LO),
+            ports >>> 16,
             buffer.getLong(index + OffloadMessages.DST_HI), buffer.getLong(index + OffloadMessages.DST_LO),
             ports & 0xFFFF, buffer.getByte(index + OffloadMessages.PROTOCOL) & 0xFF,
             buffer.getShort(index + OffloadMessages.VLAN) & 0xFFFF);

@@ -13,6 +13,8 @@ import io.spillway.offload.emulated.NicCounters;
  * @param hwBytes           their frame bytes
  * @param learnsRefusedRate learns refused over the learning rate
  * @param tableFull         learns that failed for lack of room in the hardware table
+ * @param eventsDuplicated  events the NIC's fault injection delivered twice
+ * @param eventsReordered   events the NIC's fault injection swapped with the one before
  */
 public record NicStats(
     long hostPackets,
@@ -21,7 +23,9 @@ public record NicStats(
     long hwPackets,
     long hwBytes,
     long learnsRefusedRate,
-    long tableFull)
+    long tableFull,
+    long eventsDuplicated,
+    long eventsReordered)
 {
     static NicStats of(final NicCounters counters)
     {
@@ -31,6 +35,7 @@ public record NicStats(
             counters.get(NicCounter.HW_FORWARDED_PACKETS),
             counters.get(NicCounter.HW_COUNTED_BYTES) + counters.get(NicCounter.HW_DROPPED_BYTES) +
             counters.get(NicCounter.HW_FORWARDED_BYTES),
-            counters.get(NicCounter.LEARNS_REFUSED_RATE), counters.get(NicCounter.LEARNS_FAILED_TABLE_FULL));
+            counters.get(NicCounter.LEARNS_REFUSED_RATE), counters.get(NicCounter.LEARNS_FAILED_TABLE_FULL),
+            counters.get(NicCounter.EVENTS_DUPLICATED), counters.get(NicCounter.EVENTS_REORDERED));
     }
 }

@@ -76,7 +76,8 @@ final class RunSummary
                 .append(n(q.packets())).append(" packets, ").append(n(q.flowsCreated())).append(" flows");
         }
         out.println("  queues   " + queues);
-        final StringBuilder cpu = new StringBuilder(String.format(Locale.ROOT, "capture %.2f s", capture.cpuNanos() / 1e9));
+        final StringBuilder cpu =
+            new StringBuilder(String.format(Locale.ROOT, "capture %.2f s", capture.cpuNanos() / 1e9));
         for (final QueueStats q : result.queues())
         {
             cpu.append(String.format(Locale.ROOT, ", q%d %.2f s", q.queue(), q.cpuNanos() / 1e9));

@@ -113,10 +113,7 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler, Ho
         if (hostRing != null)
         {
             // The NIC delivered these before the capture thread sent this tick or END.
-            while (hostRing.poll(this, HOST_PACKETS_PER_WORK) > 0)
-            {
-                // Drained in batches.
-            }
+            drainHostRing();
         }
         cache.advanceTime(buffer.getLong(index + QueueMessages.BATCH_TIME_NS) / 1_000_000L);
         switch (type)
@@ -156,6 +153,8 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler, Ho
     @Override
     public void onPacket(final long flowId, final DirectBuffer buffer, final int offset, final int length)
     {
+        // Time moves with the packets here, not with batches: expire what went idle before counting this one.
+        cache.advanceTime(PacketDescriptor.timestampNanos(buffer, offset) / 1_000_000L);
         account(buffer, offset, flowId);
     }
 
@@ -262,12 +261,23 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler, Ho
         }
         if (offloadFinished.get())
         {
-            // Nothing can follow; what came after the flush (duplicates) is counted as stale.
+            // Nothing can follow; what came after the flush (duplicates) is counted as stale. A read stops at the
+            // ring's end, so one more after it.
+            offloader.pollResults(Integer.MAX_VALUE);
             offloader.pollResults(Integer.MAX_VALUE);
             ended = true;
             return 1;
         }
         return 0;
+    }
+
+    /** Takes every packet in the host ring. A read stops at the ring's end, so only two empty reads mean empty. */
+    private void drainHostRing()
+    {
+        while (hostRing.poll(this, HOST_PACKETS_PER_WORK) > 0 || hostRing.poll(this, HOST_PACKETS_PER_WORK) > 0)
+        {
+            // Batch after batch.
+        }
     }
 
     private void flushAndEnd()

@@ -1,5 +1,6 @@
 package io.spillway.probe.offload;
 
+import com.sun.management.ThreadMXBean;
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.offload.ExpiryCause;
 import io.spillway.offload.LearnResult;
@@ -8,6 +9,7 @@ import io.spillway.probe.flow.FlowId;
 import io.spillway.probe.flow.FlowTimeouts;
 import io.spillway.probe.flow.RecordedFlow;
 import io.spillway.probe.flow.TestPackets;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -15,8 +17,10 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static io.spillway.probe.flow.TestPackets.UDP;
@@ -214,6 +218,58 @@ class FlowOffloaderTest
         assertEquals(3, offloader.stats().unlearns());
     }
 
+    @Test
+    void requestsResultsAndExpiriesAllocateNothing()
+    {
+        final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long[] exported = new long[1];
+        cache = new FlowCache(0, 1024, FlowTimeouts.DEFAULT, r -> exported[0] += r.hwPackets());
+        offloader = new FlowOffloader(cache, null, deferrals, results, 1);
+        final long[] learns = new long[1];
+        final MessageHandler agent = (type, buffer, index, length) -> learns[0] = buffer.getLong(index);
+
+        cycle(learns, agent, 20_000);
+        final long[] allocated = new long[5];
+        for (int window = 0; window < allocated.length; window++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            cycle(learns, agent, 20_000);
+            allocated[window] = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+
+        assertEquals(6 * 20_000 * 2, exported[0], "every cycle's flow came back with its hardware packets");
+        assertEquals(0, offloader.stats().ignoredEvents());
+        assertEquals(0L, Arrays.stream(allocated).min().orElseThrow(),
+            "bytes allocated per 20,000 offloaded flows: " + Arrays.toString(allocated));
+    }
+
+    /** Flows through their whole offload life: request, LEARN_DONE, a buffered packet, FLOW_EXPIRED. */
+    private void cycle(final long[] learns, final MessageHandler agent, final int flows)
+    {
+        for (int i = 0; i < flows; i++)
+        {
+            offloader.onPacket(cache.onPacket(packets.v4(A, 1 + (i & 0x3FF), B, 53, UDP, 0, 80, T0), 0));
+            while (deferrals.size() > 0)
+            {
+                deferrals.read(agent);
+            }
+            result(OffloadMessages.LEARN_DONE, learns[0]);
+            applyResults();
+            offloader.onPacket(cache.onPacket(packets.v4(B, 53, A, 1 + (i & 0x3FF), UDP, 0, 80, T0), 0));
+            expired(learns[0], ExpiryCause.IDLE_TIMEOUT, 2);
+            applyResults();
+        }
+    }
+
+    /** A read stops at the ring's end (where it wraps), so read until the ring is empty. */
+    private void applyResults()
+    {
+        while (results.size() > 0)
+        {
+            offloader.pollResults(10);
+        }
+    }
+
     private int packet(final int src, final int srcPort, final int dst, final int dstPort)
     {
         final int slot = cache.onPacket(packets.v4(src, srcPort, dst, dstPort, UDP, 0, 80, T0), 0);
@@ -224,8 +280,11 @@ class FlowOffloaderTest
     private List<Message> drainDeferrals()
     {
         final List<Message> sent = new ArrayList<>();
-        deferrals.read((type, buffer, index, length) ->
-            sent.add(new Message(type, buffer.getLong(index + OffloadMessages.FLOW_ID))));
+        while (deferrals.size() > 0)
+        {
+            deferrals.read((type, buffer, index, length) ->
+                sent.add(new Message(type, buffer.getLong(index + OffloadMessages.FLOW_ID))));
+        }
         return sent;
     }
 

@@ -44,8 +44,8 @@ public final class FlowRecord
     public static final int FWD_LAST_MS_OFFSET = 104;
     public static final int REV_FIRST_MS_OFFSET = 112;
     public static final int REV_LAST_MS_OFFSET = 120;
-    public static final int HW_PACKETS_OFFSET = 128;        // u64: part of the packets counted by an offload device
-    public static final int HW_OCTETS_OFFSET = 136;         // u64: part of the IP octets counted by the device
+    public static final int HW_PACKETS_OFFSET = 128;        // u64: of the packets, those an offload device counted
+    public static final int HW_OCTETS_OFFSET = 136;         // u64: of the frame octets, those the device counted
     public static final int MASTER_PROTOCOL_OFFSET = 144;   // u16: nDPI master protocol id (e.g. TLS)
     public static final int APP_PROTOCOL_OFFSET = 146;      // u16: nDPI application protocol id (e.g. YouTube)
     public static final int CATEGORY_OFFSET = 148;          // u16: nDPI category id
@@ -395,6 +395,7 @@ public final class FlowRecord
         return this;
     }
 
+    /** Of the record's packets (both directions), those an offload device counted; 0 when never offloaded. */
     public long hwPackets()
     {
         return buffer.getLong(offset + HW_PACKETS_OFFSET, ORDER);
@@ -406,6 +407,10 @@ public final class FlowRecord
         return this;
     }
 
+    /**
+     * Of the record's layer-2 (frame) octets, both directions, those an offload device counted. Frame octets because
+     * they are what a device counts exactly; the record's IP octets include an estimate of the device's share.
+     */
     public long hwOctets()
     {
         return buffer.getLong(offset + HW_OCTETS_OFFSET, ORDER);

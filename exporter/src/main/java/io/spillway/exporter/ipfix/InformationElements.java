@@ -55,8 +55,8 @@ public final class InformationElements
     public static final int NDPI_DETECTION_KIND = 5;
     /** Spillway element: packets of the biflow counted by an offload device (unsigned64). */
     public static final int HARDWARE_PACKET_DELTA_COUNT = 6;
-    /** Spillway element: IP octets of the biflow counted by an offload device (unsigned64). */
-    public static final int HARDWARE_OCTET_DELTA_COUNT = 7;
+    /** Spillway element: layer-2 (frame) octets of the biflow counted by an offload device (unsigned64). */
+    public static final int HARDWARE_LAYER2_OCTET_DELTA_COUNT = 7;
 
     private InformationElements()
     {

@@ -238,7 +238,7 @@ public final class IpfixTemplates
         if (0 != ((id - FIRST_DATA_TEMPLATE) & HARDWARE))
         {
             fields.add(enterprise(HARDWARE_PACKET_DELTA_COUNT, 8, enterpriseNumber));
-            fields.add(enterprise(HARDWARE_OCTET_DELTA_COUNT, 8, enterpriseNumber));
+            fields.add(enterprise(HARDWARE_LAYER2_OCTET_DELTA_COUNT, 8, enterpriseNumber));
         }
 
         // Variable-length fields last, so every fixed field sits at a fixed offset.

@@ -49,6 +49,8 @@ public final class JsonRecordEncoder
     private static final byte[] TCP_CONTROL_BITS = name("tcpControlBits");
     private static final byte[] REVERSE_TCP_CONTROL_BITS = name("reverseTcpControlBits");
     private static final byte[] FLOW_END_REASON = name("flowEndReason");
+    private static final byte[] HARDWARE_PACKET_DELTA_COUNT = name("hardwarePacketDeltaCount");
+    private static final byte[] HARDWARE_LAYER2_OCTET_DELTA_COUNT = name("hardwareLayer2OctetDeltaCount");
     private static final byte[] APPLICATION_NAME = name("applicationName");
     private static final byte[] APPLICATION_CATEGORY_NAME = name("applicationCategoryName");
     private static final byte[] SERVER_NAME = name("serverName");
@@ -135,6 +137,15 @@ public final class JsonRecordEncoder
             i = putField(dst, i, REVERSE_TCP_CONTROL_BITS, record.revTcpFlags());
         }
         i = putField(dst, i, FLOW_END_REASON, record.endReason());
+
+        // The offload device's share, only for records it counted part of (as IPFIX's hardware templates).
+        final long hwPackets = record.hwPackets();
+        final long hwOctets = record.hwOctets();
+        if (0 != hwPackets || 0 != hwOctets)
+        {
+            i = putField(dst, i, HARDWARE_PACKET_DELTA_COUNT, hwPackets);
+            i = putField(dst, i, HARDWARE_LAYER2_OCTET_DELTA_COUNT, hwOctets);
+        }
 
         final int detection = record.detection();
         if (detection > FlowRecord.DETECTION_NONE && detection < DETECTION_NAMES.length)

@@ -15,6 +15,7 @@ import java.util.List;
 
 import static io.spillway.exporter.TestRecords.START_MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -82,6 +83,19 @@ class JsonRecordFormatTest
         assertEquals(0, json.get("reverseOctetDeltaCount").longValue());
         assertEquals(0, json.get("reverseLayer2OctetDeltaCount").longValue());
         assertEquals(FlowEndReason.IDLE_TIMEOUT, json.get("flowEndReason").intValue());
+    }
+
+    @Test
+    void shouldWriteTheHardwareShareAfterTheEndReasonOnlyWhenADeviceCountedPart() throws Exception
+    {
+        final JsonNode offloaded = encodeOne(TestRecords.ipv4Tcp().hwPackets(12).hwOctets(15_200));
+        final List<String> names = fieldNames(offloaded);
+
+        assertEquals(List.of("flowEndReason", "hardwarePacketDeltaCount", "hardwareLayer2OctetDeltaCount"),
+            names.subList(names.size() - 3, names.size()));
+        assertEquals(12, offloaded.get("hardwarePacketDeltaCount").longValue());
+        assertEquals(15_200, offloaded.get("hardwareLayer2OctetDeltaCount").longValue());
+        assertFalse(fieldNames(encodeOne(TestRecords.ipv4Tcp())).contains("hardwarePacketDeltaCount"));
     }
 
     @Test

@@ -5,10 +5,13 @@ import io.spillway.dpi.DpiUnavailableException;
 import io.spillway.exporter.Exporters;
 import io.spillway.exporter.FlowExporter;
 import io.spillway.exporter.ipfix.IpfixOptions;
+import io.spillway.offload.emulated.EmulatedNicConfig;
+import io.spillway.offload.emulated.EmulatedSmartNic;
 import io.spillway.probe.capture.CaptureFileException;
 import io.spillway.probe.capture.CaptureFiles;
 import io.spillway.probe.capture.PacketSource;
 import io.spillway.probe.flow.FlowTimeouts;
+import io.spillway.probe.pipeline.OffloadConfig;
 import io.spillway.probe.pipeline.Probe;
 import io.spillway.probe.pipeline.ProbeConfig;
 import io.spillway.probe.pipeline.ProbeCounters;
@@ -94,6 +97,41 @@ public final class ProbeCommand implements Callable<Integer>
             "ndpiReader 4.2: 81 for TCP, 25 for others).")
     private int dpiMaxPackets;
 
+    @Option(names = "--nic", paramLabel = "MODEL",
+        description = "Receive through a SmartNIC: 'emulated', the model of the NT200A02 flow manager " +
+            "(docs/offload.md). Default: packets go straight to the workers.")
+    private String nic;
+
+    @Option(names = "--offload", paramLabel = "BACKEND",
+        description = "Hand flows to the NIC's hardware flow table, which counts their later packets: 'emulated' " +
+            "(with --nic emulated). A flow is offloaded once classified, or with --no-dpi after " +
+            "--offload-after-packets of its packets.")
+    private String offload;
+
+    @Option(names = "--offload-after-packets", paramLabel = "N",
+        description = "With --no-dpi, offload a flow once the host counted N of its packets (default: " +
+            "${DEFAULT-VALUE}).")
+    private int offloadAfterPackets = OffloadConfig.DEFAULT_AFTER_PACKETS;
+
+    @Option(names = "--nic-flows", paramLabel = "N", converter = CountConverter.class,
+        description = "Emulated NIC: flows its hardware table holds, e.g. 1M (default: ${DEFAULT-VALUE}).")
+    private int nicFlows = EmulatedNicConfig.DEFAULT_FLOW_TABLE_CAPACITY;
+
+    @Option(names = "--nic-buffer-delay", paramLabel = "MS",
+        description = "Emulated NIC: its receive buffer in milliseconds of traffic; a learn or unlearn takes " +
+            "effect that much later (default: ${DEFAULT-VALUE}; the NT200A02 buffers about 130 at 100 Gbit/s).")
+    private double nicBufferDelayMs;
+
+    @Option(names = "--nic-learn-rate", paramLabel = "FLOWS",
+        description = "Emulated NIC: flows learned per second at most, less above 90% fill (default: " +
+            "${DEFAULT-VALUE}).")
+    private long nicLearnRate = EmulatedNicConfig.DEFAULT_LEARN_RATE;
+
+    @Option(names = "--nic-programming-cost", paramLabel = "US",
+        description = "Emulated NIC: microseconds each learn or unlearn costs the offload thread (default: " +
+            "${DEFAULT-VALUE}).")
+    private double nicProgrammingCostUs = EmulatedNicConfig.DEFAULT_PROGRAMMING_COST_NS / 1000.0;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     private boolean quiet;
 
@@ -111,6 +149,7 @@ public final class ProbeCommand implements Callable<Integer>
             }
             config = ProbeConfig.defaults(queues).withMaxFlows(maxFlows)
                 .withTimeouts(FlowTimeouts.ofSeconds(idleTimeout, activeTimeout))
+                .withOffload(offloadConfig())
                 .withDpi(noDpi ? null : Dpi.load(), dpiMaxPackets);
         }
         catch (final IllegalArgumentException ex)
@@ -165,6 +204,40 @@ public final class ProbeCommand implements Callable<Integer>
             }
             return EXIT_FAILURE;
         }
+    }
+
+    /** The emulated NIC and offload options, or null when packets go straight to the workers. */
+    private OffloadConfig offloadConfig()
+    {
+        if (nic != null && !EmulatedSmartNic.NAME.equals(nic))
+        {
+            throw new IllegalArgumentException("unknown --nic '" + nic + "': the one model is 'emulated'");
+        }
+        if (offload != null && !EmulatedSmartNic.NAME.equals(offload))
+        {
+            throw new IllegalArgumentException("unknown --offload '" + offload + "': the one backend is 'emulated'");
+        }
+        if (offload != null && nic == null)
+        {
+            throw new IllegalArgumentException("--offload emulated needs --nic emulated: the emulated SmartNIC is " +
+                "both the receive path and the flow table");
+        }
+        if (nic == null)
+        {
+            return null;
+        }
+        if (nicBufferDelayMs < 0 || nicProgrammingCostUs < 0 || nicLearnRate < 1)
+        {
+            throw new IllegalArgumentException("--nic-buffer-delay and --nic-programming-cost must not be negative, " +
+                "--nic-learn-rate must be positive");
+        }
+        final EmulatedNicConfig model = new EmulatedNicConfig()
+            .flowTableCapacity(nicFlows)
+            .learnRateFlowsPerSecond(nicLearnRate)
+            .programmingCostNs(Math.round(nicProgrammingCostUs * 1_000))
+            .bufferDelayNs(Math.round(nicBufferDelayMs * 1_000_000));
+        return (offload != null ? OffloadConfig.offload(model) : OffloadConfig.nicOnly(model))
+            .withAfterPackets(offloadAfterPackets);
     }
 
     private int usageError(final String message)

@@ -1,11 +1,16 @@
 package io.spillway.probe.cli;
 
 import io.spillway.exporter.FlowEndReason;
+import io.spillway.offload.ExpiryCause;
+import io.spillway.offload.LearnResult;
 import io.spillway.probe.capture.CaptureDamage;
 import io.spillway.probe.packet.MalformedKind;
 import io.spillway.probe.packet.ParseStatus;
 import io.spillway.probe.pipeline.CaptureStats;
+import io.spillway.probe.offload.OffloadStats;
 import io.spillway.probe.pipeline.DpiStats;
+import io.spillway.probe.pipeline.NicStats;
+import io.spillway.probe.pipeline.OffloadAgentStats;
 import io.spillway.probe.pipeline.ProbeResult;
 import io.spillway.probe.pipeline.QueueStats;
 
@@ -62,6 +67,8 @@ final class RunSummary
                 dpi.notInspected() > 0 ? ", not inspected (no free state) " + n(dpi.notInspected()) : "");
         }
 
+        printOffload(out, result);
+
         final StringBuilder queues = new StringBuilder();
         for (final QueueStats q : result.queues())
         {
@@ -69,10 +76,15 @@ final class RunSummary
                 .append(n(q.packets())).append(" packets, ").append(n(q.flowsCreated())).append(" flows");
         }
         out.println("  queues   " + queues);
-        final StringBuilder cpu = new StringBuilder(String.format(Locale.ROOT, "capture %.2f s", capture.cpuNanos() / 1e9));
+        final StringBuilder cpu =
+            new StringBuilder(String.format(Locale.ROOT, "capture %.2f s", capture.cpuNanos() / 1e9));
         for (final QueueStats q : result.queues())
         {
             cpu.append(String.format(Locale.ROOT, ", q%d %.2f s", q.queue(), q.cpuNanos() / 1e9));
+        }
+        if (result.offloadAgent() != null)
+        {
+            cpu.append(String.format(Locale.ROOT, ", offload %.2f s", result.offloadAgent().cpuNanos() / 1e9));
         }
         cpu.append(String.format(Locale.ROOT, ", export %.2f s", result.exportCpuNanos() / 1e9));
         out.println("  cpu      " + cpu);
@@ -82,6 +94,42 @@ final class RunSummary
         {
             out.println("  damaged  " + damage + " (every packet before it was processed and exported)");
         }
+    }
+
+    /** The emulated NIC's and the offload's lines, when packets went through the NIC. */
+    private static void printOffload(final PrintStream out, final ProbeResult result)
+    {
+        final NicStats nic = result.nic();
+        if (nic == null)
+        {
+            return;
+        }
+        out.printf(Locale.ROOT, "  nic      emulated: %s packets to the host (%s tagged with a flowId), %s counted " +
+            "in hardware (%s bytes), %s dropped (host ring full)%n",
+            n(nic.hostPackets()), n(nic.taggedPackets()), n(nic.hwPackets()), n(nic.hwBytes()),
+            n(nic.hostRingDrops()));
+        final OffloadStats offload = result.offload();
+        final OffloadAgentStats agent = result.offloadAgent();
+        if (offload == null || agent == null)
+        {
+            return;
+        }
+        out.printf(Locale.ROOT, "  offload  requests %s: learned %s, failed %s (rate %s, table full %s, " +
+            "key exists %s, invalid %s, device error %s); kept in software: not eligible %s, no room %s, " +
+            "queue full %s%n",
+            n(offload.requests()), n(offload.learned()), n(offload.failed()),
+            n(offload.failed(LearnResult.RATE_EXCEEDED)), n(offload.failed(LearnResult.TABLE_FULL)),
+            n(offload.failed(LearnResult.KEY_EXISTS)), n(offload.failed(LearnResult.INVALID)),
+            n(offload.failed(LearnResult.DEVICE_ERROR)), n(offload.notEligible()), n(offload.noRoom()),
+            n(offload.requestsNotQueued()));
+        out.printf(Locale.ROOT, "           given back: idle %s, tcp end %s, unlearned %s, drained %s; duplicates " +
+            "prevented %s; events ignored: stale %s, out of state %s; unlearns %s%n",
+            n(offload.expired(ExpiryCause.IDLE_TIMEOUT)), n(offload.expired(ExpiryCause.TCP_END)),
+            n(offload.expired(ExpiryCause.SOFTWARE_UNLEARN)), n(offload.expired(ExpiryCause.DRAIN)),
+            n(offload.duplicatesPrevented()), n(offload.staleEvents()), n(offload.outOfStateEvents()),
+            n(offload.unlearns()));
+        out.printf(Locale.ROOT, "  counted  host %s packets (%s bytes), hardware %s packets (%s bytes)%n",
+            n(result.hostPackets()), n(result.hostBytes()), n(offload.hwPackets()), n(offload.hwBytes()));
     }
 
     static String n(final long value)

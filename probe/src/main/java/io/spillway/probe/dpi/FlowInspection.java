@@ -144,6 +144,17 @@ public final class FlowInspection implements FlowListener, AutoCloseable
         }
     }
 
+    /**
+     * Whether the flow's inspection is over: its verdict is final (classified, or given up after the packet budget),
+     * or it will not be inspected at all (layer-3 only, no DPI state free). Offload waits for this.
+     */
+    public boolean isConcluded(final int slot)
+    {
+        final long base = (long)slot * VERDICT_LENGTH;
+        return verdicts.get(BYTE, base + DETECTION) != FlowRecord.DETECTION_NONE ||
+            verdicts.get(BYTE, base + SKIPPED) != 0;
+    }
+
     @Override
     public void onRecord(final int slot, final FlowRecord record, final boolean ending)
     {

@@ -2,6 +2,7 @@ package io.spillway.probe.flow;
 
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.exporter.FlowRecord;
+import io.spillway.offload.OffloadFlowKey;
 import io.spillway.probe.memory.OffHeapMemory;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,6 +28,12 @@ import java.nio.ByteBuffer;
  * recently active of the next {@value #EVICTION_SAMPLE} flows under the eviction cursor is
  * exported with reason lack of resources: exact LRU for tables up to that size, a close
  * approximation above.
+ * <p>
+ * Offload: a flow handed to an offload device is PENDING (requested) then OFFLOADED (learned); while it is either,
+ * the device owns it: the sweep does not expire it and eviction skips it, and only the device's expiry event ends it
+ * ({@link #expireOffloaded}), with the device's counters merged into its record. A flow is requested at most once:
+ * a refused or failed request leaves it in SOFTWARE for good. At most three quarters of the cache may be
+ * device-owned ({@link #hasOffloadRoom}), so eviction always finds a software flow.
  */
 public final class FlowCache implements AutoCloseable
 {
@@ -51,14 +58,24 @@ public final class FlowCache implements AutoCloseable
     static final int REV_LAST_MS = 52;
     static final int FWD_TCP_FLAGS = 56;   // byte
     static final int REV_TCP_FLAGS = 57;   // byte
-    static final int STATE = 58;           // byte: STATE_* bits
+    static final int STATE = 58;           // byte: STATE_* bits and the OFFLOAD_* state
     static final int GENERATION = 59;      // byte: bumped when the entry is freed
-    static final int EXTENSION = 60;       // int: reserved for DPI and offload state
+    static final int OFFLOAD_REQUESTED_MS = 60; // int: when the flow was handed to the device
 
     static final int STATE_LIVE = 0x01;
     static final int STATE_FIN_FWD = 0x02;
     static final int STATE_FIN_REV = 0x04;
     static final int STATE_RST = 0x08;
+    static final int STATE_OFFLOAD = 0x30;
+
+    /** Offload states (bits of the entry's state byte): not decided yet. */
+    public static final int OFFLOAD_NONE = 0x00;
+    /** Requested from the device; its answer is not known yet. The device owns the flow. */
+    public static final int OFFLOAD_PENDING = 0x10;
+    /** In the device's flow table until its expiry event. The device owns the flow. */
+    public static final int OFFLOAD_OFFLOADED = 0x20;
+    /** Decided: the host counts the flow to its end (not eligible, refused, failed). Never requested again. */
+    public static final int OFFLOAD_SOFTWARE = 0x30;
 
     private static final int TCP = 6;
     private static final int TCP_FIN = 0x01;
@@ -96,6 +113,8 @@ public final class FlowCache implements AutoCloseable
     private long sweepCredit;
     private int sweepCursor;
     private int evictionCursor;
+    private int deviceOwned;
+    private final int offloadLimit;
 
     /** Written once per batch so the JIT keeps the prefetching loads of {@link #prefetch}. */
     private long prefetchSink;
@@ -103,6 +122,8 @@ public final class FlowCache implements AutoCloseable
     private long evictions;
     private long overflowSplits;
     private long tcpRestarts;
+    private long flowIdHits;
+    private long flowIdMisses;
     private final long[] recordsByReason = new long[8];
 
     /**
@@ -136,6 +157,7 @@ public final class FlowCache implements AutoCloseable
         v6Addresses = OffHeapMemory.allocate((long)capacity * V6_ADDRESSES_LENGTH, arena);
         index = new FlowIndex(capacity, arena);
         freeSlots = new int[capacity];
+        offloadLimit = capacity - Math.max(1, capacity / 4);
     }
 
     /**
@@ -145,6 +167,18 @@ public final class FlowCache implements AutoCloseable
      * @return the flow's slot, valid until the flow's ending record
      */
     public int onPacket(final DirectBuffer descriptor, final int offset)
+    {
+        return onPacket(descriptor, offset, 0);
+    }
+
+    /**
+     * Accounts one packet that the NIC delivered with a {@link FlowId}: when the flowId names a live flow of this
+     * cache with the packet's key, the packet is counted there without a hash lookup; otherwise (0, stale) it is
+     * looked up as usual.
+     *
+     * @return the flow's slot, valid until the flow's ending record
+     */
+    public int onPacket(final DirectBuffer descriptor, final int offset, final long flowId)
     {
         final int hash = (int)descriptor.getLong(offset + PacketDescriptor.HASH);
         final int ports = descriptor.getInt(offset + PacketDescriptor.PORTS);
@@ -171,7 +205,25 @@ public final class FlowCache implements AutoCloseable
         final long fwdAddresses = v6 ? fingerprint(srcHi, srcLo, dstHi, dstLo) : srcLo << 32 | (dstLo & 0xFFFF_FFFFL);
         final long revAddresses = v6 ? fingerprint(dstHi, dstLo, srcHi, srcLo) : dstLo << 32 | (srcLo & 0xFFFF_FFFFL);
 
-        final int found = find(hash, fwdAddresses, fwdKey, revAddresses, revKey, v6, srcHi, srcLo, dstHi, dstLo);
+        int found = NOT_FOUND;
+        if (flowId != 0)
+        {
+            final int tagged = slotOf(flowId);
+            found = tagged < 0 ? NOT_FOUND :
+                match(tagged, fwdAddresses, fwdKey, revAddresses, revKey, v6, srcHi, srcLo, dstHi, dstLo);
+            if (found == NOT_FOUND)
+            {
+                flowIdMisses++;
+            }
+            else
+            {
+                flowIdHits++;
+            }
+        }
+        if (found == NOT_FOUND)
+        {
+            found = find(hash, fwdAddresses, fwdKey, revAddresses, revKey, v6, srcHi, srcLo, dstHi, dstLo);
+        }
         int slot;
         boolean reverse = false;
         if (found == NOT_FOUND)
@@ -182,9 +234,12 @@ public final class FlowCache implements AutoCloseable
         {
             slot = found >>> 1;
             reverse = (found & REVERSE) != 0;
-            if (protocol == TCP && (tcpFlags & (TCP_SYN | TCP_ACK)) == TCP_SYN && isClosed(state(slot)))
+            final int state = state(slot);
+            if (protocol == TCP && (tcpFlags & (TCP_SYN | TCP_ACK)) == TCP_SYN && isClosed(state) &&
+                !isDeviceOwned(state))
             {
-                // A new connection reusing the 5-tuple of a closed one is a new flow.
+                // A new connection reusing the 5-tuple of a closed one is a new flow. Not while the device owns the
+                // old one: its counters would be lost, so the SYN still counts to the old flow.
                 expire(slot, FlowEndReason.END_OF_FLOW);
                 slot = create(hash, fwdAddresses, fwdKey, keyFlags, v6, srcHi, srcLo, dstHi, dstLo, timeMs);
                 reverse = false;
@@ -266,9 +321,16 @@ public final class FlowCache implements AutoCloseable
         }
     }
 
-    /** Exports every live flow (end of input or shutdown) and empties the cache. */
+    /**
+     * Exports every live flow (end of input or shutdown) and empties the cache. Device-owned flows must have ended
+     * first ({@link #expireOffloaded}): their hardware counters would be lost.
+     */
     public void flushAll()
     {
+        if (deviceOwned > 0)
+        {
+            throw new IllegalStateException(deviceOwned + " flows are still owned by the offload device");
+        }
         for (int slot = 0; slot < highWater; slot++)
         {
             final int state = state(slot);
@@ -277,6 +339,143 @@ public final class FlowCache implements AutoCloseable
                 expire(slot, isClosed(state) ? FlowEndReason.END_OF_FLOW : FlowEndReason.FORCED_END);
             }
         }
+    }
+
+    /** The flow's {@link FlowId}: this queue, the slot and the slot's current generation. */
+    public long flowId(final int slot)
+    {
+        return FlowId.of(queue, slot, generation(slot));
+    }
+
+    /** The slot of a live flow of this cache named by {@code flowId}, or -1 when it names none (ended, recycled). */
+    public int slotOf(final long flowId)
+    {
+        final int slot = FlowId.slot(flowId);
+        if (flowId == 0 || FlowId.queue(flowId) != queue || slot < 0 || slot >= highWater ||
+            (state(slot) & STATE_LIVE) == 0 || generation(slot) != FlowId.generation(flowId))
+        {
+            return -1;
+        }
+        return slot;
+    }
+
+    /** One of OFFLOAD_NONE, OFFLOAD_PENDING, OFFLOAD_OFFLOADED, OFFLOAD_SOFTWARE. */
+    public int offloadState(final int slot)
+    {
+        return state(slot) & STATE_OFFLOAD;
+    }
+
+    /**
+     * Whether a device can take the flow: not a layer-3-only flow, not a flow whose ports are both 0 (a hardware key
+     * has no "ports unknown" bit, so it would also match layer-3-only fragments), and not a TCP flow that is
+     * closing (FIN or RST seen): the device would keep it until its idle timeout.
+     */
+    public boolean isOffloadable(final int slot)
+    {
+        final long base = (long)slot * ENTRY_LENGTH;
+        final long key = entries.get(LONG, base + KEY);
+        final int keyFlags = (int)(key >>> KEY_FLAGS_SHIFT);
+        final int flags = (entries.get(BYTE, base + FWD_TCP_FLAGS) | entries.get(BYTE, base + REV_TCP_FLAGS)) & 0xFF;
+        return (keyFlags & FlowKey.L3_ONLY) == 0 && (int)key != 0 && (flags & (TCP_FIN | TCP_RST)) == 0;
+    }
+
+    /** False once three quarters of the cache is device-owned: the rest stays evictable for new flows. */
+    public boolean hasOffloadRoom()
+    {
+        return deviceOwned < offloadLimit;
+    }
+
+    /** Flows the device owns now (PENDING or OFFLOADED). */
+    public int deviceOwnedFlows()
+    {
+        return deviceOwned;
+    }
+
+    /** NONE to PENDING: the flow was handed to the device now; the device owns it from here. */
+    public void markPending(final int slot)
+    {
+        final long base = (long)slot * ENTRY_LENGTH;
+        offloadState(slot, OFFLOAD_PENDING);
+        entries.set(INT, base + OFFLOAD_REQUESTED_MS, (int)nowMs);
+        deviceOwned++;
+    }
+
+    /** PENDING to OFFLOADED: the device learned the flow. */
+    public void markOffloaded(final int slot)
+    {
+        offloadState(slot, OFFLOAD_OFFLOADED);
+    }
+
+    /** NONE or PENDING to SOFTWARE: the host counts the flow to its end. */
+    public void markSoftware(final int slot)
+    {
+        if (offloadState(slot) == OFFLOAD_PENDING)
+        {
+            deviceOwned--;
+        }
+        offloadState(slot, OFFLOAD_SOFTWARE);
+    }
+
+    /** The next OFFLOADED flow at or after {@code fromSlot}, or -1: for unlearning every one at shutdown. */
+    public int nextOffloaded(final int fromSlot)
+    {
+        for (int slot = Math.max(0, fromSlot); slot < highWater; slot++)
+        {
+            final int state = state(slot);
+            if ((state & STATE_LIVE) != 0 && (state & STATE_OFFLOAD) == OFFLOAD_OFFLOADED)
+            {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /** Packets the host counted for the flow's current record, both directions. */
+    public long hostPackets(final int slot)
+    {
+        final long base = (long)slot * ENTRY_LENGTH;
+        return Integer.toUnsignedLong(entries.get(INT, base + FWD_PACKETS)) +
+            Integer.toUnsignedLong(entries.get(INT, base + REV_PACKETS));
+    }
+
+    /** Fills {@code key} with the flow's key, its forward direction (the initiator) first, as a device learns it. */
+    public void offloadKey(final int slot, final OffloadFlowKey key)
+    {
+        final long base = (long)slot * ENTRY_LENGTH;
+        final long entryKey = entries.get(LONG, base + KEY);
+        final int ports = (int)entryKey;
+        final int protocol = (int)(entryKey >>> 32) & 0xFF;
+        final int vlan = (int)(entryKey >>> 48) & 0xFFFF;
+        if (((int)(entryKey >>> KEY_FLAGS_SHIFT) & FlowKey.IPV6) != 0)
+        {
+            final long v6Base = (long)slot * V6_ADDRESSES_LENGTH;
+            key.ipv6(v6Addresses.get(LONG, v6Base), v6Addresses.get(LONG, v6Base + 8), ports >>> 16,
+                v6Addresses.get(LONG, v6Base + 16), v6Addresses.get(LONG, v6Base + 24), ports & 0xFFFF, protocol, vlan);
+        }
+        else
+        {
+            final long addresses = entries.get(LONG, base + ADDRESSES);
+            key.ipv4(addresses >>> 32, ports >>> 16, addresses & 0xFFFF_FFFFL, ports & 0xFFFF, protocol, vlan);
+        }
+    }
+
+    /**
+     * Ends a device-owned flow on the device's expiry event: exports its last record with the device's counters
+     * merged (see {@link #exportRecord}) and frees the entry. A forced end of a flow whose TCP close the host saw is
+     * reported as end of flow, as {@link #flushAll} does.
+     */
+    public void expireOffloaded(final int slot, final int endReason, final HardwareCounts hardware)
+    {
+        final int state = state(slot);
+        if (!isDeviceOwned(state))
+        {
+            throw new IllegalStateException("slot " + slot + " is not owned by the offload device");
+        }
+        deviceOwned--;
+        offloadState(slot, OFFLOAD_SOFTWARE);
+        final int reason = endReason == FlowEndReason.FORCED_END && isClosed(state) ?
+            FlowEndReason.END_OF_FLOW : endReason;
+        expire(slot, reason, hardware);
     }
 
     public int liveFlows()
@@ -312,6 +511,18 @@ public final class FlowCache implements AutoCloseable
     public long tcpRestarts()
     {
         return tcpRestarts;
+    }
+
+    /** Packets delivered with a flowId that named their flow: counted without a hash lookup. */
+    public long flowIdHits()
+    {
+        return flowIdHits;
+    }
+
+    /** Packets delivered with a flowId that named no live flow with their key: looked up instead. */
+    public long flowIdMisses()
+    {
+        return flowIdMisses;
     }
 
     /** Records exported with the given flowEndReason. */
@@ -362,23 +573,34 @@ public final class FlowCache implements AutoCloseable
             }
             if (FlowIndex.hashOf(entry) == hash)
             {
-                final int slot = FlowIndex.slotOf(entry);
-                final long base = (long)slot * ENTRY_LENGTH;
-                final long addresses = entries.get(LONG, base + ADDRESSES);
-                final long key = entries.get(LONG, base + KEY) & KEY_MASK;
-                if (addresses == fwdAddresses && key == fwdKey &&
-                    (!v6 || v6Equals(slot, srcHi, srcLo, dstHi, dstLo)))
+                final int found = match(FlowIndex.slotOf(entry), fwdAddresses, fwdKey, revAddresses, revKey, v6,
+                    srcHi, srcLo, dstHi, dstLo);
+                if (found != NOT_FOUND)
                 {
-                    return slot << 1;
-                }
-                if (addresses == revAddresses && key == revKey &&
-                    (!v6 || v6Equals(slot, dstHi, dstLo, srcHi, srcLo)))
-                {
-                    return slot << 1 | REVERSE;
+                    return found;
                 }
             }
             position = index.next(position);
         }
+    }
+
+    /** {@code slot << 1}, with {@link #REVERSE} set for the reverse direction, when the slot's key is the packet's. */
+    private int match(
+        final int slot, final long fwdAddresses, final long fwdKey, final long revAddresses, final long revKey,
+        final boolean v6, final long srcHi, final long srcLo, final long dstHi, final long dstLo)
+    {
+        final long base = (long)slot * ENTRY_LENGTH;
+        final long addresses = entries.get(LONG, base + ADDRESSES);
+        final long key = entries.get(LONG, base + KEY) & KEY_MASK;
+        if (addresses == fwdAddresses && key == fwdKey && (!v6 || v6Equals(slot, srcHi, srcLo, dstHi, dstLo)))
+        {
+            return slot << 1;
+        }
+        if (addresses == revAddresses && key == revKey && (!v6 || v6Equals(slot, dstHi, dstLo, srcHi, srcLo)))
+        {
+            return slot << 1 | REVERSE;
+        }
+        return NOT_FOUND;
     }
 
     private int create(
@@ -404,7 +626,7 @@ public final class FlowCache implements AutoCloseable
         entries.set(BYTE, base + FWD_TCP_FLAGS, (byte)0);
         entries.set(BYTE, base + REV_TCP_FLAGS, (byte)0);
         entries.set(BYTE, base + STATE, (byte)STATE_LIVE);
-        entries.set(INT, base + EXTENSION, 0);
+        entries.set(INT, base + OFFLOAD_REQUESTED_MS, 0);
         if (v6)
         {
             final long v6Base = (long)slot * V6_ADDRESSES_LENGTH;
@@ -483,8 +705,10 @@ public final class FlowCache implements AutoCloseable
     private void checkExpiry(final int slot)
     {
         final int state = state(slot);
-        if ((state & STATE_LIVE) == 0)
+        if ((state & STATE_LIVE) == 0 || isDeviceOwned(state))
         {
+            // A device-owned flow ends with the device's expiry event; the host part of a long one is only split
+            // by a counter overflow.
             return;
         }
         final long base = (long)slot * ENTRY_LENGTH;
@@ -513,7 +737,8 @@ public final class FlowCache implements AutoCloseable
         for (int seen = 0, visited = 0; seen < EVICTION_SAMPLE && visited < highWater; visited++)
         {
             position = position + 1 >= highWater ? 0 : position + 1;
-            if ((state(position) & STATE_LIVE) != 0)
+            final int state = state(position);
+            if ((state & STATE_LIVE) != 0 && !isDeviceOwned(state))
             {
                 seen++;
                 final long quiet = (int)nowMs - lastSeen((long)position * ENTRY_LENGTH);
@@ -524,6 +749,11 @@ public final class FlowCache implements AutoCloseable
                 }
             }
         }
+        if (oldest < 0)
+        {
+            // hasOffloadRoom keeps a quarter of a full cache in software, so this cannot happen.
+            throw new IllegalStateException("flow cache full of device-owned flows");
+        }
         evictionCursor = position;
         evictions++;
         expire(oldest, FlowEndReason.LACK_OF_RESOURCES);
@@ -532,10 +762,16 @@ public final class FlowCache implements AutoCloseable
     /** Exports the flow's last record (when it has packets) and frees its entry. */
     private void expire(final int slot, final int reason)
     {
+        expire(slot, reason, null);
+    }
+
+    /** Exports the flow's last record with the device's counters (null: none) merged, and frees its entry. */
+    private void expire(final int slot, final int reason, final HardwareCounts hardware)
+    {
         final long base = (long)slot * ENTRY_LENGTH;
-        if (hasPackets(base))
+        if (hasPackets(base) || (hardware != null && hardware.packets() > 0))
         {
-            exportRecord(slot, reason, true);
+            exportRecord(slot, reason, true, hardware);
         }
         else if (listener != null)
         {
@@ -553,12 +789,28 @@ public final class FlowCache implements AutoCloseable
 
     private void exportRecord(final int slot, final int reason, final boolean ending)
     {
+        exportRecord(slot, reason, ending, null);
+    }
+
+    /**
+     * Exports the flow's current record, with the device's counters added when {@code hardware} is not null: per
+     * direction packets, frame octets and TCP flags add up; IP octets of the device's share are estimated (see
+     * {@link #hardwareIpOctets}); a direction's last time is the later of the host's and the device's last-seen (the
+     * device reports one for both directions), and a direction only the device saw starts when the flow was handed
+     * to it (its packets came later).
+     */
+    private void exportRecord(final int slot, final int reason, final boolean ending, final HardwareCounts hardware)
+    {
         final long base = (long)slot * ENTRY_LENGTH;
         final long key = entries.get(LONG, base + KEY);
         final int keyFlags = (int)(key >>> KEY_FLAGS_SHIFT) & 0xFF;
         final int ports = (int)key;
-        final long fwdPackets = Integer.toUnsignedLong(entries.get(INT, base + FWD_PACKETS));
-        final long revPackets = Integer.toUnsignedLong(entries.get(INT, base + REV_PACKETS));
+        final long fwdHostPackets = Integer.toUnsignedLong(entries.get(INT, base + FWD_PACKETS));
+        final long revHostPackets = Integer.toUnsignedLong(entries.get(INT, base + REV_PACKETS));
+        final long fwdHostOctets = Integer.toUnsignedLong(entries.get(INT, base + FWD_OCTETS));
+        final long revHostOctets = Integer.toUnsignedLong(entries.get(INT, base + REV_OCTETS));
+        final long fwdHostL2Octets = Integer.toUnsignedLong(entries.get(INT, base + FWD_L2_OCTETS));
+        final long revHostL2Octets = Integer.toUnsignedLong(entries.get(INT, base + REV_L2_OCTETS));
 
         record.wrap(recordBuffer, 0).clear();
         record.protocol((int)(key >>> 32) & 0xFF)
@@ -571,21 +823,50 @@ public final class FlowCache implements AutoCloseable
             .queue(queue)
             .fwdTcpFlags(entries.get(BYTE, base + FWD_TCP_FLAGS) & 0xFF)
             .revTcpFlags(entries.get(BYTE, base + REV_TCP_FLAGS) & 0xFF)
-            .fwdPackets(fwdPackets)
-            .fwdOctets(Integer.toUnsignedLong(entries.get(INT, base + FWD_OCTETS)))
-            .fwdL2Octets(Integer.toUnsignedLong(entries.get(INT, base + FWD_L2_OCTETS)))
-            .revPackets(revPackets)
-            .revOctets(Integer.toUnsignedLong(entries.get(INT, base + REV_OCTETS)))
-            .revL2Octets(Integer.toUnsignedLong(entries.get(INT, base + REV_L2_OCTETS)));
-        if (fwdPackets > 0)
+            .fwdPackets(fwdHostPackets)
+            .fwdOctets(fwdHostOctets)
+            .fwdL2Octets(fwdHostL2Octets)
+            .revPackets(revHostPackets)
+            .revOctets(revHostOctets)
+            .revL2Octets(revHostL2Octets);
+        if (fwdHostPackets > 0)
         {
             record.fwdFirstMillis(epochMillis(entries.get(INT, base + FWD_FIRST_MS)))
                 .fwdLastMillis(epochMillis(entries.get(INT, base + FWD_LAST_MS)));
         }
-        if (revPackets > 0)
+        if (revHostPackets > 0)
         {
             record.revFirstMillis(epochMillis(entries.get(INT, base + REV_FIRST_MS)))
                 .revLastMillis(epochMillis(entries.get(INT, base + REV_LAST_MS)));
+        }
+        if (hardware != null)
+        {
+            final long handedOverMs = epochMillis(entries.get(INT, base + OFFLOAD_REQUESTED_MS));
+            record.hwPackets(hardware.packets()).hwOctets(hardware.bytes())
+                .fwdTcpFlags(record.fwdTcpFlags() | hardware.fwdTcpFlags)
+                .revTcpFlags(record.revTcpFlags() | hardware.revTcpFlags);
+            if (hardware.fwdPackets > 0)
+            {
+                record.fwdPackets(fwdHostPackets + hardware.fwdPackets)
+                    .fwdL2Octets(fwdHostL2Octets + hardware.fwdBytes)
+                    .fwdOctets(fwdHostOctets + hardwareIpOctets(hardware.fwdPackets, hardware.fwdBytes,
+                        fwdHostPackets > 0 ? fwdHostPackets : revHostPackets,
+                        fwdHostPackets > 0 ? fwdHostL2Octets - fwdHostOctets : revHostL2Octets - revHostOctets));
+                final long first = fwdHostPackets > 0 ? record.fwdFirstMillis() : handedOverMs;
+                record.fwdFirstMillis(first)
+                    .fwdLastMillis(Math.max(fwdHostPackets > 0 ? record.fwdLastMillis() : first, hardware.lastSeenMs));
+            }
+            if (hardware.revPackets > 0)
+            {
+                record.revPackets(revHostPackets + hardware.revPackets)
+                    .revL2Octets(revHostL2Octets + hardware.revBytes)
+                    .revOctets(revHostOctets + hardwareIpOctets(hardware.revPackets, hardware.revBytes,
+                        revHostPackets > 0 ? revHostPackets : fwdHostPackets,
+                        revHostPackets > 0 ? revHostL2Octets - revHostOctets : fwdHostL2Octets - fwdHostOctets));
+                final long first = revHostPackets > 0 ? record.revFirstMillis() : handedOverMs;
+                record.revFirstMillis(first)
+                    .revLastMillis(Math.max(revHostPackets > 0 ? record.revLastMillis() : first, hardware.lastSeenMs));
+            }
         }
         if ((keyFlags & FlowKey.IPV6) != 0)
         {
@@ -605,6 +886,22 @@ public final class FlowCache implements AutoCloseable
         }
         recordsByReason[reason]++;
         handler.onExpired(record);
+    }
+
+    /**
+     * IP octets of packets a device counted as frame bytes: the frame bytes less the layer-2 overhead per packet the
+     * host measured on the same flow ({@code hostPackets} packets with {@code hostOverhead} bytes beyond their IP
+     * packets in all), rounded. Exact when the flow's frames all have the same link header and no padding. With no
+     * host packet to measure (only after a counter overflow split), the frame bytes themselves.
+     */
+    static long hardwareIpOctets(
+        final long packets, final long frameBytes, final long hostPackets, final long hostOverhead)
+    {
+        if (hostPackets == 0)
+        {
+            return frameBytes;
+        }
+        return Math.max(0, frameBytes - (packets * hostOverhead + hostPackets / 2) / hostPackets);
     }
 
     private void resetCounters(final int slot)
@@ -657,6 +954,23 @@ public final class FlowCache implements AutoCloseable
     private int state(final int slot)
     {
         return entries.get(BYTE, (long)slot * ENTRY_LENGTH + STATE) & 0xFF;
+    }
+
+    private void offloadState(final int slot, final int offloadState)
+    {
+        entries.set(BYTE, (long)slot * ENTRY_LENGTH + STATE, (byte)(state(slot) & ~STATE_OFFLOAD | offloadState));
+    }
+
+    private int generation(final int slot)
+    {
+        return entries.get(BYTE, (long)slot * ENTRY_LENGTH + GENERATION) & 0xFF;
+    }
+
+    /** PENDING or OFFLOADED: only the device's expiry event may end the flow. */
+    private static boolean isDeviceOwned(final int state)
+    {
+        final int offload = state & STATE_OFFLOAD;
+        return offload == OFFLOAD_PENDING || offload == OFFLOAD_OFFLOADED;
     }
 
     private static boolean isClosed(final int state)

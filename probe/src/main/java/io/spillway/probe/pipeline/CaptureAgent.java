@@ -1,16 +1,23 @@
 package io.spillway.probe.pipeline;
 
+import io.spillway.offload.OffloadFlowKey;
+import io.spillway.offload.emulated.EmulatedSmartNic;
+import io.spillway.offload.emulated.HostRing;
+import io.spillway.offload.emulated.ReceiveOutcome;
 import io.spillway.probe.capture.PacketHandler;
 import io.spillway.probe.capture.PacketSource;
 import io.spillway.probe.flow.FlowHash;
+import io.spillway.probe.flow.FlowKey;
 import io.spillway.probe.flow.PacketDescriptor;
 import io.spillway.probe.packet.PacketParser;
 import io.spillway.probe.packet.ParseStatus;
 import io.spillway.probe.packet.ParsedPacket;
+import org.agrona.BitUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.nio.ByteBuffer;
@@ -20,11 +27,20 @@ import java.nio.ByteBuffer;
  * symmetrically and appends a {@link PacketDescriptor} to the batch of the queue that owns the
  * flow (software RSS). Batches go to the workers' rings when full and after every poll.
  * Packets that cannot be accounted to a flow are counted here and go no further.
+ * <p>
+ * With the emulated SmartNIC, this thread is the NIC's receive side: it gives each parsed packet to the NIC, which
+ * counts and drops it in hardware (a learned flow) or writes it to the host ring of the flow's queue; the workers
+ * read those rings, and the capture rings carry only time ticks and END. Reading a file must lose nothing, so the
+ * thread waits for room in a host ring before handing the NIC a packet, as it waits on its own rings.
  */
 final class CaptureAgent implements Agent, PacketHandler
 {
     static final int POLL_LIMIT = 256;
     private static final long TICK_INTERVAL_NS = 100_000_000L;
+    private static final int TCP = 6;
+    /** Room that guarantees a host ring takes one more descriptor: two aligned messages cover the wrap padding. */
+    private static final int HOST_RING_ROOM = 2 * BitUtil.align(
+        RecordDescriptor.HEADER_LENGTH + Long.BYTES + PacketDescriptor.LENGTH, RecordDescriptor.ALIGNMENT);
 
     private final PacketSource source;
     private final RingBuffer[] queues;
@@ -38,13 +54,23 @@ final class CaptureAgent implements Agent, PacketHandler
     private final CaptureStats stats;
     private final ProbeCounters counters;
     private final UnsafeBuffer tick = new UnsafeBuffer(ByteBuffer.allocateDirect(QueueMessages.BATCH_HEADER_LENGTH));
+    private final EmulatedSmartNic nic;
+    private final int hostRingBytes;
+    private final OffloadFlowKey nicKey = new OffloadFlowKey();
+    private final UnsafeBuffer nicDescriptor = new UnsafeBuffer(ByteBuffer.allocateDirect(PacketDescriptor.LENGTH));
     private long timeNs = Long.MIN_VALUE;
     private boolean ended;
 
+    /**
+     * @param nic           the emulated SmartNIC packets go through, or null to batch them straight to the workers
+     * @param hostRingBytes the capacity of the NIC's host rings
+     */
     CaptureAgent(
         final PacketSource source, final RingBuffer[] queues, final int batchCapacity, final IdleStrategy ringFullIdle,
-        final ProbeCounters counters)
+        final ProbeCounters counters, final EmulatedSmartNic nic, final int hostRingBytes)
     {
+        this.nic = nic;
+        this.hostRingBytes = hostRingBytes;
         this.counters = counters;
         this.source = source;
         this.queues = queues;
@@ -126,6 +152,11 @@ final class CaptureAgent implements Agent, PacketHandler
         final int keyFlags = PacketDescriptor.keyFlags(packet, status == ParseStatus.L3_FLOW, interfaceId);
         final long hash = PacketDescriptor.hash(packet, keyFlags);
         final int q = FlowHash.queue(hash, queues.length);
+        if (nic != null)
+        {
+            toNic(q, hash, keyFlags, address, capturedLength, wireLength, timestampNanos);
+            return;
+        }
         final int count = batchCounts[q];
         PacketDescriptor.write(batches[q], QueueMessages.BATCH_HEADER_LENGTH + count * PacketDescriptor.LENGTH,
             packet, hash, keyFlags, address, capturedLength, wireLength, timestampNanos);
@@ -152,6 +183,56 @@ final class CaptureAgent implements Agent, PacketHandler
     public String roleName()
     {
         return "spillway-capture";
+    }
+
+    /** The NIC's receive path: counted in hardware, or written to the host ring of queue {@code q}. */
+    private void toNic(
+        final int q, final long hash, final int keyFlags, final long address, final int capturedLength,
+        final int wireLength, final long timestampNanos)
+    {
+        final UnsafeBuffer descriptor = nicDescriptor;
+        PacketDescriptor.write(descriptor, 0, packet, hash, keyFlags, address, capturedLength, wireLength,
+            timestampNanos);
+        // The NIC parses frames itself: it has no ports for a later fragment, nor a "ports unknown" key bit.
+        final boolean ports = (keyFlags & FlowKey.L3_ONLY) == 0 && packet.fragment != ParsedPacket.LATER_FRAGMENT;
+        nicKey.set(packet.ipVersion,
+            descriptor.getLong(PacketDescriptor.SRC_HI), descriptor.getLong(PacketDescriptor.SRC_LO),
+            ports ? packet.srcPort : 0,
+            descriptor.getLong(PacketDescriptor.DST_HI), descriptor.getLong(PacketDescriptor.DST_LO),
+            ports ? packet.dstPort : 0, packet.protocol, packet.vlanId);
+        awaitHostRingRoom(nic.hostRing(q));
+        final int outcome = nic.receive(nicKey, hash, timestampNanos, wireLength,
+            packet.protocol == TCP ? packet.tcpFlags : 0, descriptor, 0, PacketDescriptor.LENGTH);
+        if (ReceiveOutcome.isConsumed(outcome))
+        {
+            stats.nicConsumed++;
+        }
+        else if (outcome == ReceiveOutcome.HOST_RING_FULL)
+        {
+            stats.nicDrops++;
+        }
+        else
+        {
+            stats.packetsPerQueue[q]++;
+        }
+    }
+
+    /** Back-pressure on the NIC: a file replay waits for the worker rather than lose the packet at the NIC. */
+    private void awaitHostRingRoom(final HostRing ring)
+    {
+        if (hostRingBytes - ring.size() < HOST_RING_ROOM)
+        {
+            stats.ringFullWaits++;
+            ringFullIdle.reset();
+            while (hostRingBytes - ring.size() < HOST_RING_ROOM)
+            {
+                if (Thread.currentThread().isInterrupted())
+                {
+                    throw new AgentTerminationException("interrupted while waiting for a host ring");
+                }
+                ringFullIdle.idle();
+            }
+        }
     }
 
     private void sendBatch(final int q)

@@ -12,6 +12,8 @@ public final class CaptureStats
     final long[] malformedByKind = new long[MalformedKind.values().length];
     final long[] packetsPerQueue;
     long ringFullWaits;
+    long nicConsumed;
+    long nicDrops;
     long cpuNanos;
     long firstTimestampNs = Long.MAX_VALUE;
     long lastTimestampNs = Long.MIN_VALUE;
@@ -48,6 +50,7 @@ public final class CaptureStats
         return malformedByKind[kind.ordinal()];
     }
 
+    /** Packets handed to the worker of {@code queue} (through the NIC: delivered to its host ring). */
     public long packetsOfQueue(final int queue)
     {
         return packetsPerQueue[queue];
@@ -56,6 +59,18 @@ public final class CaptureStats
     public int queues()
     {
         return packetsPerQueue.length;
+    }
+
+    /** Packets the emulated SmartNIC counted in hardware and did not deliver to a worker. */
+    public long nicConsumed()
+    {
+        return nicConsumed;
+    }
+
+    /** Packets the emulated SmartNIC dropped because the worker's host ring was full. */
+    public long nicDrops()
+    {
+        return nicDrops;
     }
 
     /** Times the capture thread found a worker's ring full and waited (back-pressure). */

@@ -1,6 +1,8 @@
 package io.spillway.probe.pipeline;
 
 import io.spillway.exporter.FlowExporter;
+import io.spillway.offload.emulated.EmulatedNicConfig;
+import io.spillway.offload.emulated.EmulatedSmartNic;
 import io.spillway.probe.capture.PacketSource;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -16,12 +18,17 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Assembles and runs the data path: capture thread -> one worker per queue -> export thread,
  * joined only by bounded SPSC rings. {@link #run} returns when every packet of the source has
  * been accounted and every flow exported.
+ * <p>
+ * With {@link ProbeConfig#offload()}, packets go through the emulated SmartNIC (the capture thread drives its
+ * receive path, each worker reads its queue's host ring), and with offload on, an OffloadAgent thread programs
+ * the NIC's flow table from the workers' deferral rings and routes its events back on their result rings.
  */
 public final class Probe
 {
@@ -33,6 +40,10 @@ public final class Probe
     }
 
     private static final long PROGRESS_INTERVAL_MS = 250;
+    /** About 4,600 learn requests: 46 ms of programming at 10 us a rule; beyond that a flow stays in software. */
+    private static final int DEFERRAL_RING_BYTES = 256 * 1024;
+    /** About 16,000 device events waiting for one worker. */
+    private static final int RESULT_RING_BYTES = 1024 * 1024;
 
     private Probe()
     {
@@ -61,22 +72,35 @@ public final class Probe
         final ProgressListener progress, final ProbeCounters counters)
     {
         final int queues = config.queues();
-        final int threads = queues + 2;
+        final OffloadConfig offload = config.offload();
+        final EmulatedNicConfig nicConfig = offload == null ? null : nicConfig(offload.nic(), queues);
+        final EmulatedSmartNic nic = nicConfig == null ? null : new EmulatedSmartNic(nicConfig);
+        final boolean offloading = offload != null && offload.offloadFlows();
+        final int threads = queues + (offloading ? 3 : 2);
         final RingBuffer[] packetRings = new RingBuffer[queues];
         final RingBuffer[] recordRings = new RingBuffer[queues];
+        final RingBuffer[] deferralRings = new RingBuffer[queues];
+        final RingBuffer[] resultRings = new RingBuffer[queues];
         for (int q = 0; q < queues; q++)
         {
             packetRings[q] = ring(config.ringBytes());
             recordRings[q] = ring(config.ringBytes());
+            deferralRings[q] = offloading ? ring(DEFERRAL_RING_BYTES) : null;
+            resultRings[q] = offloading ? ring(RESULT_RING_BYTES) : null;
         }
 
-        final CaptureAgent capture =
-            new CaptureAgent(source, packetRings, config.batchPackets(), idleStrategy(threads), counters);
+        final CaptureAgent capture = new CaptureAgent(source, packetRings, config.batchPackets(), idleStrategy(threads),
+            counters, nic, nicConfig == null ? 0 : nicConfig.hostRingBytes());
+        final AtomicBoolean offloadFinished = new AtomicBoolean();
         final QueueWorker[] workers = new QueueWorker[queues];
         for (int q = 0; q < queues; q++)
         {
-            workers[q] = new QueueWorker(q, packetRings[q], recordRings[q], config, idleStrategy(threads));
+            workers[q] = new QueueWorker(q, packetRings[q], recordRings[q], config, idleStrategy(threads),
+                nic == null ? null : nic.hostRing(q), deferralRings[q], resultRings[q], offloadFinished);
         }
+        final OffloadAgent offloadAgent = !offloading ? null : new OffloadAgent(nic, deferralRings, resultRings,
+            offload.action(), TimeUnit.MILLISECONDS.toNanos(config.timeouts().idleMs()), idleStrategy(threads),
+            offloadFinished);
         final ExportAgent export = new ExportAgent(recordRings, exporters);
 
         final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -88,6 +112,10 @@ public final class Probe
             for (final QueueWorker worker : workers)
             {
                 start(worker, failure, runners, threads);
+            }
+            if (offloadAgent != null)
+            {
+                start(offloadAgent, failure, runners, threads);
             }
             start(capture, failure, runners, threads);
 
@@ -112,6 +140,11 @@ public final class Probe
             {
                 runner.close();
             }
+            if (nic != null)
+            {
+                // Every thread has stopped: the agent closed the device already, unless it never ran.
+                nic.close();
+            }
         }
         final long elapsed = System.nanoTime() - start;
 
@@ -130,14 +163,32 @@ public final class Probe
                 byReason[reason] = cache.records(reason);
             }
             final var dpi = worker.inspection();
-            queueStats.add(new QueueStats(worker.queueIndex(), worker.packetsProcessed(), cache.flowsCreated(),
-                byReason, cache.evictions(), cache.overflowSplits(), cache.liveFlows(), cache.reservedBytes(),
-                cache.bytesPerIPv4Flow(), dpi == null ? null : new DpiStats(dpi.flowsInspected(), dpi.detected(),
-                dpi.guessed(), dpi.unknown(), dpi.packetsInspected(), dpi.notInspected(), dpi.liveStates()),
-                worker.cpuNanos()));
+            queueStats.add(new QueueStats(worker.queueIndex(), worker.packetsProcessed(), worker.bytesProcessed(),
+                cache.flowsCreated(), byReason, cache.evictions(), cache.overflowSplits(), cache.liveFlows(),
+                cache.reservedBytes(), cache.bytesPerIPv4Flow(), dpi == null ? null : new DpiStats(
+                dpi.flowsInspected(), dpi.detected(), dpi.guessed(), dpi.unknown(), dpi.packetsInspected(),
+                dpi.notInspected(), dpi.liveStates()), worker.cpuNanos(), cache.flowIdHits(), cache.flowIdMisses(),
+                worker.offloader() == null ? null : worker.offloader().stats()));
         }
         return new ProbeResult(capture.stats(), List.copyOf(queueStats), export.records(), export.droppedRecords(),
-            source.damages(), elapsed, export.cpuNanos());
+            source.damages(), elapsed, export.cpuNanos(), nic == null ? null : NicStats.of(nic.counters()),
+            offloadAgent == null ? null : offloadAgent.stats());
+    }
+
+    /** A copy of the NIC's model with one receive queue per worker (the caller's stays as it was). */
+    private static EmulatedNicConfig nicConfig(final EmulatedNicConfig model, final int queues)
+    {
+        return new EmulatedNicConfig()
+            .flowTableCapacity(model.flowTableCapacity())
+            .learnRateFlowsPerSecond(model.learnRateFlowsPerSecond())
+            .learnBurst(model.learnBurst())
+            .programmingCostNs(model.programmingCostNs())
+            .bufferDelayNs(model.bufferDelayNs())
+            .hostRingBytes(model.hostRingBytes())
+            .ports(model.ports())
+            .expirySweepPeriodNs(model.expirySweepPeriodNs())
+            .faults(model.faults())
+            .queues(queues);
     }
 
     private static Thread start(

@@ -13,9 +13,12 @@ import io.spillway.probe.flow.FlowTimeouts;
  * @param ringBytes    capacity of each ring between threads (a power of two)
  * @param dpi          the loaded DPI library, or null to run without DPI
  * @param dpiMaxPackets packets inspected per flow before giving up; 0 for ndpiReader's budget
+ * @param offload      the emulated SmartNIC as receive path and flow offload device, or null to read packets
+ *                     straight into the workers
  */
 public record ProbeConfig(
-    int queues, int maxFlows, FlowTimeouts timeouts, int batchPackets, int ringBytes, Dpi dpi, int dpiMaxPackets)
+    int queues, int maxFlows, FlowTimeouts timeouts, int batchPackets, int ringBytes, Dpi dpi, int dpiMaxPackets,
+    OffloadConfig offload)
 {
     public static final int DEFAULT_MAX_FLOWS = 1 << 20;
     public static final int DEFAULT_BATCH_PACKETS = 64;
@@ -44,22 +47,28 @@ public record ProbeConfig(
     public static ProbeConfig defaults(final int queues)
     {
         return new ProbeConfig(queues, DEFAULT_MAX_FLOWS, FlowTimeouts.DEFAULT, DEFAULT_BATCH_PACKETS,
-            DEFAULT_RING_BYTES, null, 0);
+            DEFAULT_RING_BYTES, null, 0, null);
     }
 
     public ProbeConfig withMaxFlows(final int maxFlows)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets);
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, offload);
     }
 
     public ProbeConfig withTimeouts(final FlowTimeouts timeouts)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets);
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, offload);
     }
 
     /** DPI with {@code dpi} (null: off), inspecting at most {@code maxPackets} per flow (0: ndpiReader's). */
     public ProbeConfig withDpi(final Dpi dpi, final int maxPackets)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, maxPackets);
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, maxPackets, offload);
+    }
+
+    /** Packets through the emulated SmartNIC, offloading flows or not ({@link OffloadConfig}); null: without. */
+    public ProbeConfig withOffload(final OffloadConfig offload)
+    {
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, offload);
     }
 }

@@ -2,10 +2,16 @@ package io.spillway.probe.pipeline;
 
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.probe.capture.CaptureDamage;
+import io.spillway.probe.offload.OffloadStats;
 
 import java.util.List;
 
-/** Everything a run counted, for the summary and for tests. */
+/**
+ * Everything a run counted, for the summary and for tests.
+ *
+ * @param nic          the emulated SmartNIC's counters, null when packets did not go through it
+ * @param offloadAgent what the OffloadAgent did, null without offload
+ */
 public record ProbeResult(
     CaptureStats capture,
     List<QueueStats> queues,
@@ -13,7 +19,9 @@ public record ProbeResult(
     long recordsDropped,
     List<CaptureDamage> damages,
     long elapsedNs,
-    long exportCpuNanos)
+    long exportCpuNanos,
+    NicStats nic,
+    OffloadAgentStats offloadAgent)
 {
     public long flowsCreated()
     {
@@ -65,6 +73,53 @@ public record ProbeResult(
             {
                 total = total == null ? q.dpi() : total.plus(q.dpi());
             }
+        }
+        return total;
+    }
+
+    /** Offload figures summed over the queues, null without offload. */
+    public OffloadStats offload()
+    {
+        OffloadStats total = null;
+        for (final QueueStats q : queues)
+        {
+            if (q.offload() != null)
+            {
+                total = total == null ? q.offload() : total.plus(q.offload());
+            }
+        }
+        return total;
+    }
+
+    /** Packets the workers counted: all accounted packets, less those an offload device counted. */
+    public long hostPackets()
+    {
+        long total = 0;
+        for (final QueueStats q : queues)
+        {
+            total += q.packets();
+        }
+        return total;
+    }
+
+    /** Frame bytes of {@link #hostPackets()}. */
+    public long hostBytes()
+    {
+        long total = 0;
+        for (final QueueStats q : queues)
+        {
+            total += q.bytes();
+        }
+        return total;
+    }
+
+    /** CPU time of the worker threads together. */
+    public long workerCpuNanos()
+    {
+        long total = 0;
+        for (final QueueStats q : queues)
+        {
+            total += q.cpuNanos();
         }
         return total;
     }

@@ -122,6 +122,41 @@ class ProbeCommandTest
         assertTrue(stderr.contains("--read"), stderr);
     }
 
+    @Test
+    void replaysACaptureThroughTheEmulatedSmartNicWithOffload() throws IOException
+    {
+        final Path out = dir.resolve("flows.jsonl");
+        final int exit = run("-r", TestCaptures.file("netflix.pcap").toString(), "--queues", "2", "--no-dpi",
+            "--nic", "emulated", "--offload", "emulated", "--offload-after-packets", "2", "--nic-flows", "64K",
+            "--nic-buffer-delay", "1.5", "--nic-learn-rate", "500000", "--nic-programming-cost", "2",
+            "--export", "json:" + out);
+
+        assertEquals(ProbeCommand.EXIT_OK, exit, stderr);
+        final List<String> lines = Files.readAllLines(out);
+        final long packets = lines.stream()
+            .mapToLong(l -> field(l, "packetDeltaCount") + field(l, "reversePacketDeltaCount")).sum();
+        final long hardware = lines.stream().mapToLong(l -> field(l, "hardwarePacketDeltaCount")).sum();
+        assertEquals(1793, packets, "netflix.pcap has 1,793 packets, host and hardware together");
+        assertTrue(stderr.contains(String.format(java.util.Locale.ROOT, "%,d counted in hardware", hardware)), stderr);
+        assertTrue(stderr.contains("  offload  requests "), stderr);
+        assertTrue(stderr.contains("  counted  host "), stderr);
+    }
+
+    @Test
+    void offloadWithoutTheEmulatedNicAndUnknownModelsAreUsageErrors()
+    {
+        final String capture = TestCaptures.file("netflix.pcap").toString();
+        assertEquals(ProbeCommand.EXIT_USAGE, run("-r", capture, "--offload", "emulated"));
+        assertTrue(stderr.contains("--offload emulated needs --nic emulated"), stderr);
+        assertEquals(ProbeCommand.EXIT_USAGE, run("-r", capture, "--nic", "ntapi"));
+        assertTrue(stderr.contains("unknown --nic 'ntapi'"), stderr);
+        assertEquals(ProbeCommand.EXIT_USAGE, run("-r", capture, "--nic", "emulated", "--offload", "emulated",
+            "--offload-after-packets", "0"));
+        assertTrue(stderr.contains("--offload-after-packets"), stderr);
+        assertEquals(ProbeCommand.EXIT_USAGE, run("-r", capture, "--nic", "emulated", "--nic-buffer-delay", "-1"));
+        assertTrue(stderr.contains("--nic-buffer-delay"), stderr);
+    }
+
     /** Packets whose record lies whole inside a little-endian pcap's bytes. */
     private static long wholeRecords(final byte[] pcap)
     {

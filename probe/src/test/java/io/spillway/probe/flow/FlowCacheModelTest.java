@@ -104,7 +104,7 @@ class FlowCacheModelTest
     {
         final RecordedFlow probe = new RecordedFlow(e.v6() ? 6 : 4, address(e.v6(), e.aHi(), e.aLo()),
             address(e.v6(), e.bHi(), e.bLo()), e.aPort(), e.bPort(), e.protocol(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, "", "", "");
+            0, 0, 0, "", "", "", 0, 0);
         return probe.conversation();
     }
 

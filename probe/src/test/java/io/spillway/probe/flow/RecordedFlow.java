@@ -11,7 +11,7 @@ public record RecordedFlow(
     int ipVersion, String src, String dst, int srcPort, int dstPort, int protocol, int vlanId, int flags,
     long fwdPackets, long fwdOctets, long fwdL2Octets, long revPackets, long revOctets, long revL2Octets,
     int fwdTcpFlags, int revTcpFlags, long start, long end, int endReason,
-    int detection, String applicationName, String serverName, String categoryName)
+    int detection, String applicationName, String serverName, String categoryName, long hwPackets, long hwOctets)
 {
     public static RecordedFlow of(final FlowRecord r)
     {
@@ -25,7 +25,8 @@ public record RecordedFlow(
             r.revL2Octets(), r.fwdTcpFlags(), r.revTcpFlags(), r.flowStartMillis(), r.flowEndMillis(),
             r.endReason(), r.detection(), r.buffer().getStringWithoutLengthAscii(r.appNameOffset(), r.appNameLength()),
             r.buffer().getStringWithoutLengthAscii(r.serverNameOffset(), r.serverNameLength()),
-            r.buffer().getStringWithoutLengthAscii(r.categoryNameOffset(), r.categoryNameLength()));
+            r.buffer().getStringWithoutLengthAscii(r.categoryNameOffset(), r.categoryNameLength()),
+            r.hwPackets(), r.hwOctets());
     }
 
     /** "detected", "guessed", "unknown", or "none" when DPI did not run. */
@@ -51,6 +52,11 @@ public record RecordedFlow(
     public long packets()
     {
         return fwdPackets + revPackets;
+    }
+
+    public long l2Octets()
+    {
+        return fwdL2Octets + revL2Octets;
     }
 
     private static String text(final byte[] address)

@@ -1,0 +1,290 @@
+package io.spillway.probe.offload;
+
+import io.spillway.exporter.FlowEndReason;
+import io.spillway.offload.ExpiryCause;
+import io.spillway.offload.LearnResult;
+import io.spillway.offload.OffloadFlowKey;
+import io.spillway.probe.dpi.FlowInspection;
+import io.spillway.probe.flow.FlowCache;
+import io.spillway.probe.flow.HardwareCounts;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+/**
+ * One worker's side of hardware offload, on the worker's thread: decides when a flow is handed to the device, puts
+ * the request on the worker's deferral ring for the OffloadAgent (the worker never calls the device, whose learns
+ * cost microseconds), and applies the results and expiry events the agent sends back on the result ring.
+ * <p>
+ * A flow is requested once, when it is ready: its DPI verdict is final (DPI on), or the host counted
+ * {@code afterPackets} of its packets (DPI off). From then on the flow is PENDING, then OFFLOADED, and its packets
+ * still arriving from the NIC's buffer are counted by the host without a second request. A request that cannot be
+ * queued, a refusal and a failure all leave the flow in software, counted. An event whose flowId names no live flow
+ * (its slot was recycled) or a flow not in the state the event expects (a duplicate) is counted and ignored.
+ * Nothing here allocates per packet or per event.
+ */
+public final class FlowOffloader implements MessageHandler
+{
+    private final FlowCache cache;
+    private final FlowInspection inspection;
+    private final RingBuffer deferrals;
+    private final RingBuffer results;
+    private final int afterPackets;
+    private final OffloadFlowKey key = new OffloadFlowKey();
+    private final HardwareCounts hardware = new HardwareCounts();
+    private final long[] failedByCause = new long[LearnResult.DEVICE_ERROR + 1];
+    private final long[] expiredByCause = new long[ExpiryCause.DRAIN + 1];
+    private long requests;
+    private long requestsNotQueued;
+    private long notEligible;
+    private long noRoom;
+    private long learned;
+    private long duplicatesPrevented;
+    private long staleEvents;
+    private long outOfStateEvents;
+    private long unlearns;
+    private long hwPackets;
+    private long hwBytes;
+
+    private boolean shuttingDown;
+    private int unlearnCursor;
+    private boolean endingSent;
+
+    /**
+     * @param inspection   the worker's DPI, null when DPI is off
+     * @param deferrals    the worker's deferral ring, read by the OffloadAgent
+     * @param results      the worker's result ring, written by the OffloadAgent
+     * @param afterPackets with DPI off, host packets a flow needs before it is offloaded (at least 1)
+     */
+    public FlowOffloader(
+        final FlowCache cache, final FlowInspection inspection, final RingBuffer deferrals, final RingBuffer results,
+        final int afterPackets)
+    {
+        if (afterPackets < 1)
+        {
+            throw new IllegalArgumentException("afterPackets must be at least 1: " + afterPackets);
+        }
+        this.cache = cache;
+        this.inspection = inspection;
+        this.deferrals = deferrals;
+        this.results = results;
+        this.afterPackets = afterPackets;
+    }
+
+    /** After the flow cache (and DPI) took a packet of the flow in {@code slot}: requests offload once it is ready. */
+    public void onPacket(final int slot)
+    {
+        switch (cache.offloadState(slot))
+        {
+            case FlowCache.OFFLOAD_NONE ->
+            {
+                if (inspection != null ? inspection.isConcluded(slot) : cache.hostPackets(slot) >= afterPackets)
+                {
+                    request(slot);
+                }
+            }
+            case FlowCache.OFFLOAD_PENDING, FlowCache.OFFLOAD_OFFLOADED -> duplicatesPrevented++;
+            default ->
+            {
+                // SOFTWARE: decided, the host counts it.
+            }
+        }
+    }
+
+    /** Applies up to {@code limit} results and expiry events from the agent; returns how many. */
+    public int pollResults(final int limit)
+    {
+        return results.read(this, limit);
+    }
+
+    /** End of input: from now on every OFFLOADED flow is unlearned (see {@link #continueShutdown}). */
+    public void beginShutdown()
+    {
+        shuttingDown = true;
+        unlearnCursor = 0;
+    }
+
+    /**
+     * Sends the unlearns of the OFFLOADED flows, then ENDING, as far as the deferral ring has room (the rest on the
+     * next call: the worker never waits for the agent). The agent drains the device once every worker sent ENDING,
+     * so a flow whose unlearn takes effect only later (the NIC's buffer delay) still ends.
+     *
+     * @return messages sent
+     */
+    public int continueShutdown()
+    {
+        int sent = 0;
+        while (unlearnCursor >= 0)
+        {
+            final int slot = cache.nextOffloaded(unlearnCursor);
+            if (slot < 0)
+            {
+                unlearnCursor = -1;
+            }
+            else if (send(OffloadMessages.UNLEARN, cache.flowId(slot)))
+            {
+                unlearnCursor = slot + 1;
+                unlearns++;
+                sent++;
+            }
+            else
+            {
+                return sent;
+            }
+        }
+        if (!endingSent && send(OffloadMessages.ENDING, 0))
+        {
+            endingSent = true;
+            sent++;
+        }
+        return sent;
+    }
+
+    /** True once ENDING is sent and the device gave back every flow: the cache may be flushed. */
+    public boolean isShutdownComplete()
+    {
+        return endingSent && cache.deviceOwnedFlows() == 0;
+    }
+
+    /** The worker's offload figures so far; read them on the worker's thread or after it ended. */
+    public OffloadStats stats()
+    {
+        return new OffloadStats(requests, requestsNotQueued, notEligible, noRoom, learned, failedByCause.clone(),
+            duplicatesPrevented, expiredByCause.clone(), staleEvents, outOfStateEvents, unlearns, hwPackets, hwBytes);
+    }
+
+    @Override
+    public void onMessage(final int type, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final long flowId = buffer.getLong(index + OffloadMessages.FLOW_ID);
+        final int slot = cache.slotOf(flowId);
+        if (slot < 0)
+        {
+            staleEvents++;
+            return;
+        }
+        final int state = cache.offloadState(slot);
+        switch (type)
+        {
+            case OffloadMessages.LEARN_DONE -> onLearnDone(slot, state, flowId);
+            case OffloadMessages.LEARN_FAILED ->
+                onLearnFailed(slot, state, buffer.getInt(index + OffloadMessages.CAUSE));
+            case OffloadMessages.FLOW_EXPIRED -> onFlowExpired(slot, state, buffer, index);
+            default -> throw new IllegalStateException("unknown offload result type " + type);
+        }
+    }
+
+    private void request(final int slot)
+    {
+        if (!cache.isOffloadable(slot))
+        {
+            cache.markSoftware(slot);
+            notEligible++;
+            return;
+        }
+        if (!cache.hasOffloadRoom())
+        {
+            cache.markSoftware(slot);
+            noRoom++;
+            return;
+        }
+        final int index = deferrals.tryClaim(OffloadMessages.LEARN, OffloadMessages.LEARN_LENGTH);
+        if (index < 0)
+        {
+            cache.markSoftware(slot);
+            requestsNotQueued++;
+            return;
+        }
+        cache.offloadKey(slot, key);
+        final MutableDirectBuffer buffer = deferrals.buffer();
+        buffer.putLong(index + OffloadMessages.FLOW_ID, cache.flowId(slot));
+        buffer.putLong(index + OffloadMessages.SRC_HI, key.srcHi());
+        buffer.putLong(index + OffloadMessages.SRC_LO, key.srcLo());
+        buffer.putLong(index + OffloadMessages.DST_HI, key.dstHi());
+        buffer.putLong(index + OffloadMessages.DST_LO, key.dstLo());
+        buffer.putInt(index + OffloadMessages.PORTS, key.srcPort() << 16 | key.dstPort());
+        buffer.putByte(index + OffloadMessages.PROTOCOL, (byte)key.protocol());
+        buffer.putByte(index + OffloadMessages.IP_VERSION, (byte)key.ipVersion());
+        buffer.putShort(index + OffloadMessages.VLAN, (short)key.vlanId());
+        deferrals.commit(index);
+        cache.markPending(slot);
+        requests++;
+    }
+
+    private void onLearnDone(final int slot, final int state, final long flowId)
+    {
+        if (state != FlowCache.OFFLOAD_PENDING)
+        {
+            outOfStateEvents++;
+            return;
+        }
+        cache.markOffloaded(slot);
+        learned++;
+        // At shutdown, a flow learned after the unlearn sweep passed its slot is unlearned here; if the ring is
+        // full, the device's drain ends it instead.
+        if (shuttingDown && (unlearnCursor < 0 || slot < unlearnCursor) && send(OffloadMessages.UNLEARN, flowId))
+        {
+            unlearns++;
+        }
+    }
+
+    private void onLearnFailed(final int slot, final int state, final int cause)
+    {
+        if (state != FlowCache.OFFLOAD_PENDING)
+        {
+            outOfStateEvents++;
+            return;
+        }
+        cache.markSoftware(slot);
+        failedByCause[cause > 0 && cause < failedByCause.length ? cause : LearnResult.DEVICE_ERROR]++;
+    }
+
+    private void onFlowExpired(final int slot, final int state, final MutableDirectBuffer buffer, final int index)
+    {
+        if (state != FlowCache.OFFLOAD_PENDING && state != FlowCache.OFFLOAD_OFFLOADED)
+        {
+            outOfStateEvents++;
+            return;
+        }
+        if (state == FlowCache.OFFLOAD_PENDING)
+        {
+            // The expiry overtook the learn's result: it implies the learn succeeded.
+            learned++;
+        }
+        final int cause = buffer.getInt(index + OffloadMessages.CAUSE);
+        hardware.set(
+            buffer.getLong(index + OffloadMessages.FWD_PACKETS), buffer.getLong(index + OffloadMessages.FWD_BYTES),
+            buffer.getLong(index + OffloadMessages.REV_PACKETS), buffer.getLong(index + OffloadMessages.REV_BYTES),
+            buffer.getByte(index + OffloadMessages.FWD_TCP_FLAGS) & 0xFF,
+            buffer.getByte(index + OffloadMessages.REV_TCP_FLAGS) & 0xFF,
+            buffer.getLong(index + OffloadMessages.LAST_SEEN_NS) / 1_000_000L);
+        cache.expireOffloaded(slot, endReason(cause), hardware);
+        expiredByCause[cause > 0 && cause < expiredByCause.length ? cause : 0]++;
+        hwPackets += hardware.packets();
+        hwBytes += hardware.bytes();
+    }
+
+    /** A message that is only a flowId; false when the deferral ring has no room. */
+    private boolean send(final int type, final long flowId)
+    {
+        final int index = deferrals.tryClaim(type, OffloadMessages.FLOW_ID_LENGTH);
+        if (index < 0)
+        {
+            return false;
+        }
+        deferrals.buffer().putLong(index + OffloadMessages.FLOW_ID, flowId);
+        deferrals.commit(index);
+        return true;
+    }
+
+    /** The record's flowEndReason for a device expiry cause. */
+    static int endReason(final int expiryCause)
+    {
+        return switch (expiryCause)
+        {
+            case ExpiryCause.IDLE_TIMEOUT -> FlowEndReason.IDLE_TIMEOUT;
+            case ExpiryCause.TCP_END -> FlowEndReason.END_OF_FLOW;
+            default -> FlowEndReason.FORCED_END;
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package io.spillway.probe.pipeline;
+
+import io.spillway.offload.emulated.NicCounter;
+import io.spillway.offload.emulated.NicCounters;
+
+/**
+ * The emulated SmartNIC's own counters at the end of a run.
+ *
+ * @param hostPackets       packets the NIC delivered to the workers' host rings
+ * @param taggedPackets     of those, packets delivered with their flow's flowId (TO_HOST flows)
+ * @param hostRingDrops     packets lost at the NIC because a host ring was full
+ * @param hwPackets         packets the NIC counted in hardware and did not deliver (consumed)
+ * @param hwBytes           their frame bytes
+ * @param learnsRefusedRate learns refused over the learning rate
+ * @param tableFull         learns that failed for lack of room in the hardware table
+ * @param eventsDuplicated  events the NIC's fault injection delivered twice
+ * @param eventsReordered   events the NIC's fault injection swapped with the one before
+ */
+public record NicStats(
+    long hostPackets,
+    long taggedPackets,
+    long hostRingDrops,
+    long hwPackets,
+    long hwBytes,
+    long learnsRefusedRate,
+    long tableFull,
+    long eventsDuplicated,
+    long eventsReordered)
+{
+    static NicStats of(final NicCounters counters)
+    {
+        return new NicStats(counters.get(NicCounter.HOST_PACKETS), counters.get(NicCounter.HOST_TAGGED_PACKETS),
+            counters.get(NicCounter.HOST_RING_DROPS),
+            counters.get(NicCounter.HW_COUNTED_PACKETS) + counters.get(NicCounter.HW_DROPPED_PACKETS) +
+            counters.get(NicCounter.HW_FORWARDED_PACKETS),
+            counters.get(NicCounter.HW_COUNTED_BYTES) + counters.get(NicCounter.HW_DROPPED_BYTES) +
+            counters.get(NicCounter.HW_FORWARDED_BYTES),
+            counters.get(NicCounter.LEARNS_REFUSED_RATE), counters.get(NicCounter.LEARNS_FAILED_TABLE_FULL),
+            counters.get(NicCounter.EVENTS_DUPLICATED), counters.get(NicCounter.EVENTS_REORDERED));
+    }
+}

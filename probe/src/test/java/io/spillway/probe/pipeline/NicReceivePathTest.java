@@ -1,0 +1,43 @@
+package io.spillway.probe.pipeline;
+
+import io.spillway.offload.emulated.EmulatedNicConfig;
+import io.spillway.probe.flow.FlowTimeouts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The emulated SmartNIC as a plain receive path (nothing offloaded): every packet reaches its worker through a host
+ * ring that wraps many times and is often full, none is lost, and records are those of the direct path.
+ */
+class NicReceivePathTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyPacketReachesItsWorkerThroughSmallHostRings()
+    {
+        final Path capture = SyntheticTraffic.manyFlows(dir.resolve("many.pcap"), 2_000, 20);
+        final ProbeConfig base = ProbeConfig.defaults(2).withTimeouts(new FlowTimeouts(2_000, 60_000, 2_000, 1_000));
+        final ProbeRuns.Run reference = ProbeRuns.run(base, capture);
+        final ProbeRuns.Run run = ProbeRuns.run(
+            base.withOffload(OffloadConfig.nicOnly(new EmulatedNicConfig().hostRingBytes(4096))), capture);
+
+        final ProbeResult result = run.result();
+        assertEquals(OffloadRuns.perFlow(reference.records()), OffloadRuns.perFlow(run.records()));
+        assertEquals(reference.records().size(), run.records().size(), "the same records, split the same way");
+        assertEquals(40_000, result.hostPackets());
+        assertEquals(40_000, result.nic().hostPackets());
+        assertEquals(0, result.nic().hostRingDrops());
+        assertEquals(0, result.nic().hwPackets());
+        assertTrue(result.capture().ringFullWaits() > 0, "the capture thread waited for the host rings");
+        assertNull(result.offload());
+        assertNull(result.offloadAgent());
+    }
+}

@@ -216,14 +216,17 @@ public final class Probe
     /**
      * Spin, then yield, then park up to 1 ms: responsive under load, near zero CPU when idle. When the
      * pipeline has more threads than the machine has cores, spinning and yielding only take the CPU
-     * from a thread with work, so an idle thread parks almost at once.
+     * from a thread with work, so an idle thread parks at once, and for at least 20 us: the rings are
+     * deep, and fewer wake-ups let work arrive in batches.
      */
     private static IdleStrategy idleStrategy(final int threads)
     {
-        final boolean oversubscribed = threads > Runtime.getRuntime().availableProcessors();
-        final int spins = oversubscribed ? 1 : 64;
-        return new BackoffIdleStrategy(spins, spins, TimeUnit.MICROSECONDS.toNanos(1),
-            TimeUnit.MILLISECONDS.toNanos(1));
+        if (threads > Runtime.getRuntime().availableProcessors())
+        {
+            // Waking up costs a system call: sleeping at least 20 us lets a trickle of work batch up.
+            return new BackoffIdleStrategy(1, 1, TimeUnit.MICROSECONDS.toNanos(20), TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return new BackoffIdleStrategy(64, 64, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
     }
 
     /** A pipeline thread failed. */

@@ -123,7 +123,7 @@ public final class ProbeCommand implements Callable<Integer>
     private double nicBufferDelayMs;
 
     @Option(names = "--nic-learn-rate", paramLabel = "FLOWS",
-        description = "Emulated NIC: flows learned per second at most, less above 90% fill (default: " +
+        description = "Emulated NIC: flows learned per second at most, less above 90%% fill (default: " +
             "${DEFAULT-VALUE}).")
     private long nicLearnRate = EmulatedNicConfig.DEFAULT_LEARN_RATE;
 

@@ -57,6 +57,26 @@ class ProbeCommandTest
     }
 
     @Test
+    void helpFormatsEveryOptionWithoutPicocliWarnings()
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final PrintStream saved = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        final int exit;
+        try
+        {
+            exit = run("--help");
+        }
+        finally
+        {
+            System.setOut(saved);
+        }
+        assertEquals(ProbeCommand.EXIT_OK, exit, stderr);
+        assertFalse(stderr.contains("WARN"), stderr);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("less above 90% fill"), out::toString);
+    }
+
+    @Test
     void damagedCaptureExportsEverythingBeforeTheDamageAndExitsWith3() throws IOException
     {
         final Path whole = TestCaptures.file("google_ssl.pcap");

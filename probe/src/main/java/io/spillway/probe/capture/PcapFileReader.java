@@ -2,14 +2,13 @@ package io.spillway.probe.capture;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
  * Reads a classic pcap file (tcpdump.org format, version 2.x) in either byte order, with microsecond or
  * nanosecond timestamps. Packets are handed out as addresses into the mapped file, never copied.
  */
-final class PcapFileReader implements CaptureFileReader
+final class PcapFileReader extends CaptureFileReader
 {
     static final int MAGIC_MICROS = 0xA1B2C3D4;
     static final int MAGIC_NANOS = 0xA1B23C4D;
@@ -20,37 +19,19 @@ final class PcapFileReader implements CaptureFileReader
     /** A record may exceed the header's snaplen (some writers lie about it), but not by this factor. */
     static final int SNAPLEN_TOLERANCE_FACTOR = 16;
 
-    private static final ValueLayout.OfInt INT_BIG_ENDIAN =
-        ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt INT_LITTLE_ENDIAN =
-        ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT_BIG_ENDIAN =
-        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort SHORT_LITTLE_ENDIAN =
-        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final Path file;
-    private final MemorySegment content;
-    private final long baseAddress;
-    private final long size;
     private final ValueLayout.OfInt intLayout;
     private final long nanosPerFractionUnit;
     private final int linkType;
     private final int snapLength;
     private final long maxCapturedLength;
-    private long position = FILE_HEADER_LENGTH;
-    private boolean finished;
-    private CaptureDamage damage;
 
     PcapFileReader(final Path file, final MemorySegment content)
     {
         checkHeader(file, content);
+        super(file, content, FILE_HEADER_LENGTH);
         final int magic = content.get(INT_BIG_ENDIAN, 0);
         final boolean bigEndian = magic == MAGIC_MICROS || magic == MAGIC_NANOS;
-        this.file = file;
-        this.content = content;
-        this.baseAddress = content.address();
-        this.size = content.byteSize();
         this.intLayout = bigEndian ? INT_BIG_ENDIAN : INT_LITTLE_ENDIAN;
         this.nanosPerFractionUnit = (magic == MAGIC_NANOS || magic == Integer.reverseBytes(MAGIC_NANOS)) ? 1 : 1000;
         // The upper 16 bits of the link type field carry FCS length flags, not the link type.
@@ -93,7 +74,7 @@ final class PcapFileReader implements CaptureFileReader
     }
 
     @Override
-    public int read(final PacketHandler handler, final int limit)
+    int read(final PacketHandler handler, final int limit)
     {
         int delivered = 0;
         while (delivered < limit && !finished)
@@ -139,35 +120,11 @@ final class PcapFileReader implements CaptureFileReader
         return delivered;
     }
 
-    @Override
-    public boolean isFinished()
-    {
-        return finished;
-    }
-
-    @Override
-    public long position()
-    {
-        return position;
-    }
-
-    @Override
-    public CaptureDamage damage()
-    {
-        return damage;
-    }
-
     private String implausibleLength(final long capturedLength)
     {
         return capturedLength > MAX_CAPTURED_LENGTH ?
             "implausible captured length " + capturedLength + " (more than " + MAX_CAPTURED_LENGTH + ")" :
             "implausible captured length " + capturedLength + " (more than " + SNAPLEN_TOLERANCE_FACTOR +
             " times the snapshot length " + snapLength + ")";
-    }
-
-    private void stop(final long offset, final String problem)
-    {
-        damage = new CaptureDamage(file, offset, problem);
-        finished = true;
     }
 }

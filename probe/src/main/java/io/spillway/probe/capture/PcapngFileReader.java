@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * order, with any number of interfaces. Delivers Enhanced, Simple and obsolete Packet Blocks; skips every other
  * block by its length. Packets are handed out as addresses into the mapped file, never copied.
  */
-final class PcapngFileReader implements CaptureFileReader
+final class PcapngFileReader extends CaptureFileReader
 {
     static final int SECTION_HEADER_BLOCK = 0x0A0D0D0A;
     static final int INTERFACE_DESCRIPTION_BLOCK = 1;
@@ -34,23 +34,11 @@ final class PcapngFileReader implements CaptureFileReader
     private static final int PACKET_DATA_OFFSET = 28;
     private static final int SIMPLE_PACKET_DATA_OFFSET = 12;
 
-    private static final ValueLayout.OfInt INT_LITTLE_ENDIAN =
-        ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT_BIG_ENDIAN =
-        ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort SHORT_LITTLE_ENDIAN =
-        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT_BIG_ENDIAN =
-        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong LONG_LITTLE_ENDIAN =
         ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG_BIG_ENDIAN =
         ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private final Path file;
-    private final MemorySegment content;
-    private final long baseAddress;
-    private final long size;
     private final PcapngInterfaces interfaces = new PcapngInterfaces();
     // The byte order of the current section; the first SHB sets it before any other block is read.
     private ValueLayout.OfInt intLayout = INT_LITTLE_ENDIAN;
@@ -58,17 +46,11 @@ final class PcapngFileReader implements CaptureFileReader
     private ValueLayout.OfLong longLayout = LONG_LITTLE_ENDIAN;
     private int sectionFirstInterface;
     private long sectionLastTimestampNanos;
-    private long position;
-    private boolean finished;
-    private CaptureDamage damage;
 
     PcapngFileReader(final Path file, final MemorySegment content)
     {
         checkHeader(file, content);
-        this.file = file;
-        this.content = content;
-        this.baseAddress = content.address();
-        this.size = content.byteSize();
+        super(file, content, 0);
     }
 
     /**
@@ -93,7 +75,7 @@ final class PcapngFileReader implements CaptureFileReader
     }
 
     @Override
-    public int read(final PacketHandler handler, final int limit)
+    int read(final PacketHandler handler, final int limit)
     {
         int delivered = 0;
         while (delivered < limit && !finished)
@@ -144,24 +126,6 @@ final class PcapngFileReader implements CaptureFileReader
             }
         }
         return delivered;
-    }
-
-    @Override
-    public boolean isFinished()
-    {
-        return finished;
-    }
-
-    @Override
-    public long position()
-    {
-        return position;
-    }
-
-    @Override
-    public CaptureDamage damage()
-    {
-        return damage;
     }
 
     /** Returns the problem with the byte-order magic or version of the SHB at {@code offset}, or null. */
@@ -384,11 +348,5 @@ final class PcapngFileReader implements CaptureFileReader
         handler.onPacket(baseAddress + offset + SIMPLE_PACKET_DATA_OFFSET, (int)capturedLength, wireLength,
             sectionLastTimestampNanos, interfaces.linkType(interfaceId), interfaceId);
         return 1;
-    }
-
-    private void stop(final long offset, final String problem)
-    {
-        damage = new CaptureDamage(file, offset, problem);
-        finished = true;
     }
 }

@@ -1,5 +1,8 @@
 package io.spillway.testbed.generator;
 
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -52,21 +55,34 @@ public final class TrafficGenerator
         final int activeFlows = spec.activeFlows();
         final SplittableRandom slotRandom = new SplittableRandom(spec.seed());
         final SplittableRandom payloadRandom = slotRandom.split();
-        final FlowIdentity flow = new FlowIdentity(spec.seed(), spec.ipv6Share(), spec.udpShare());
+        // Its own stream, so that a fixed size, which draws nothing, leaves the other two as they always were.
+        final SplittableRandom sizeRandom = new SplittableRandom(spec.seed() ^ 0x5EED_F2A3_E512_E000L);
+        final boolean realistic = spec.payload() == PayloadKind.REALISTIC;
+        final FlowIdentity flow = new FlowIdentity(spec.seed(), spec.ipv6Share(), spec.udpShare(),
+            realistic ? Openings.serverNameCount() : 0);
         final FrameEncoder encoder = new FrameEncoder(spec, payloadRandom);
         final ConcurrencyMeter meter = new ConcurrencyMeter(flowLifetimePackets() + HORIZON_MARGIN_PACKETS, packets);
         final FlowWindow window = new FlowWindow(activeFlows, spec.newFlowsPerSecond(), meter);
         final PacketClock clock = new PacketClock(spec.packetsPerSecond());
+        final ZipfSlots zipf = spec.popularity() instanceof Popularity.Zipf(final double exponent) ?
+            new ZipfSlots(activeFlows, exponent) : null;
+        final FrameMix frameMix = spec.frameMix();
         final int[] burstSlots = new int[BURST_PACKETS];
+        final int topSlots = topSlots(activeFlows);
+        final long[] framesPerSizeClass = new long[frameMix.classes()];
+        final long[] openings = new long[Opening.values().length];
 
         long frameBytes = 0;
         long enlargedFrames = 0;
+        long udpFlows = 0;
+        long ipv6Flows = 0;
+        long topSlotPackets = 0;
         for (long burstStart = 0; burstStart < packets; burstStart += BURST_PACKETS)
         {
             final int burst = (int)Math.min(BURST_PACKETS, packets - burstStart);
             for (int i = 0; i < burst; i++)
             {
-                burstSlots[i] = slotRandom.nextInt(activeFlows);
+                burstSlots[i] = zipf == null ? slotRandom.nextInt(activeFlows) : zipf.next(slotRandom);
             }
             window.touch(burstSlots, burst);
 
@@ -78,22 +94,45 @@ public final class TrafficGenerator
                 meter.advanceTo(packet);
 
                 final int slot = burstSlots[i];
+                final int sizeClass = frameMix.drawClass(sizeRandom);
+                final int frameSize = frameMix.size(sizeClass);
+                final boolean first = !window.hasPackets(slot);
                 flow.load(window.serialInSlot(slot));
-                final int length = encoder.encode(flow, (int)window.packetCount(slot), !window.hasPackets(slot));
-                window.onPacket(slot, packet);
+                final int length = encoder.encode(
+                    flow, (int)window.packetCount(slot), window.streamBytes(slot), first, frameSize);
+                window.onPacket(slot, packet, flow.udp ? 0 : length - FrameEncoder.headerLength(flow.ipv6, flow.udp));
                 sink.onFrame(START_NANOS + offsetNanos, encoder.frame(), length);
 
                 frameBytes += length;
-                if (length > spec.frameSize())
+                framesPerSizeClass[sizeClass]++;
+                if (length > frameSize)
                 {
                     enlargedFrames++;
                 }
+                if (first)
+                {
+                    udpFlows += flow.udp ? 1 : 0;
+                    ipv6Flows += flow.ipv6 ? 1 : 0;
+                    if (realistic)
+                    {
+                        openings[flow.opening.ordinal()]++;
+                    }
+                }
+                topSlotPackets += slot < topSlots ? 1 : 0;
                 clock.advance();
             }
         }
         window.finish();
         meter.finish(packets);
 
+        final Map<Opening, Long> openingFlows = new EnumMap<>(Opening.class);
+        if (realistic)
+        {
+            for (final Opening opening : Opening.values())
+            {
+                openingFlows.put(opening, openings[opening.ordinal()]);
+            }
+        }
         return new GenerationReport(
             packets,
             frameBytes,
@@ -104,7 +143,19 @@ public final class TrafficGenerator
             window.newFlowsSeen(),
             meter.averageConcurrentFlows(packets),
             meter.maxConcurrentFlows(),
-            meter.samplingStep());
+            meter.samplingStep(),
+            udpFlows,
+            ipv6Flows,
+            Arrays.stream(framesPerSizeClass).boxed().toList(),
+            topSlots,
+            topSlotPackets,
+            openingFlows);
+    }
+
+    /** The first 1% of the window's slots, at least one: with Zipf popularity, the most popular flows. */
+    public static int topSlots(final int activeFlows)
+    {
+        return Math.max(1, activeFlows / 100);
     }
 
     /** Packets during one flow lifetime, capped at the capture (the lifetime can be far longer). */

@@ -17,16 +17,20 @@ import java.util.SplittableRandom;
  * <li>Packets: PPS per second of capture time; packet i is stamped {@link #START_NANOS} +
  * floor(i * 1e9 / PPS) ns, in integer arithmetic that never drifts. Each packet belongs to a flow of the
  * window chosen uniformly at random, so a flow gets PPS/R packets on average, and some (few when PPS/R is
- * large) none at all.</li>
- * <li>Frames: S bytes, captured and on the wire; a flow whose headers are longer than S (IPv6 and TCP need 74)
- * uses frames of its headers only. Ethernet, IPv4 or (with probability ipv6Share per flow) IPv6, TCP or (with
- * probability udpShare per flow) UDP, then random payload, the worst case for DPI. All frames go from client
+ * large) none at all; or, with {@link Popularity.Zipf}, the flow in slot r - 1 with probability proportional
+ * to 1/r^s ({@link ZipfSlots}).</li>
+ * <li>Frames: S bytes, or a size drawn per packet from a {@link FrameMix} such as the simple IMIX, captured and
+ * on the wire; a flow whose headers are longer than the size (IPv6 and TCP need 74) uses frames of its headers
+ * only. Ethernet, IPv4 or (with probability ipv6Share per flow) IPv6, TCP or (with probability udpShare per
+ * flow) UDP, then random payload, the worst case for DPI; or with {@link PayloadKind#REALISTIC}, a first packet
+ * that opens HTTP, TLS, DNS or QUIC ({@link Opening}), as long as the opening needs. All frames go from client
  * to server, as pfsend sends them; flows end silently, without FIN. {@link FrameEncoder} has the header
  * details, {@link FlowIdentity} how 5-tuples are kept unique over the whole capture.</li>
  * <li>Determinism: everything comes from the seed through {@link SplittableRandom} and hashing; no wall
  * clock. The same spec gives the same bytes.</li>
  * </ul>
- * A run allocates its state up front (16 bytes per active flow) and nothing per packet.
+ * A run allocates its state up front (16 bytes per active flow, 8 more with Zipf popularity) and nothing per
+ * packet.
  */
 public final class TrafficGenerator
 {

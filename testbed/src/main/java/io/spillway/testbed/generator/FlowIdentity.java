@@ -22,12 +22,17 @@ final class FlowIdentity
     private static final long SERIAL_MASK = (1L << (2 * HOST_BITS)) - 1;
     private static final int FIRST_DYNAMIC_PORT = 1024;
     private static final int DYNAMIC_PORTS = 65536 - FIRST_DYNAMIC_PORT;
+    /** IANA's ephemeral range, where real clients' ports are; registered ports would mislead dissectors. */
+    private static final int FIRST_EPHEMERAL_PORT = 49152;
+    private static final int EPHEMERAL_PORTS = 65536 - FIRST_EPHEMERAL_PORT;
     private static final double UNIT = 0x1.0p-53;
 
     private final long addressKey;
     private final long attributeKey;
     private final double ipv6Share;
     private final double udpShare;
+    /** Server names to choose from for realistic openings; 0 for random payload, which has none. */
+    private final int serverNames;
 
     boolean ipv6;
     boolean udp;
@@ -42,13 +47,25 @@ final class FlowIdentity
     int ipv6FlowLabel;
     int clientInitialSequence;
     int serverInitialSequence;
+    /** Realistic payload only: the protocol the flow opens with, and its details. */
+    Opening opening;
+    int serverName;
+    /** TLS 1.3 rather than 1.2 for a TLS opening, AAAA rather than A for a DNS one. */
+    boolean variant;
 
     FlowIdentity(final long seed, final double ipv6Share, final double udpShare)
+    {
+        this(seed, ipv6Share, udpShare, 0);
+    }
+
+    /** @param serverNames above 0 for realistic payload: each flow gets an {@link Opening} and a server name. */
+    FlowIdentity(final long seed, final double ipv6Share, final double udpShare, final int serverNames)
     {
         addressKey = mix(seed ^ 0x5EED_ADD2_E55E_5000L);
         attributeKey = mix(seed ^ 0x5EED_A771_B07E_5000L);
         this.ipv6Share = ipv6Share;
         this.udpShare = udpShare;
+        this.serverNames = serverNames;
     }
 
     void load(final long serial)
@@ -71,6 +88,16 @@ final class FlowIdentity
             ipv6FlowLabel = (int)(clientBits & 0xF_FFFF);
             clientInterfaceBits = clientBits & ~HOST_MASK;
             serverInterfaceBits = attribute(serial, 6) & ~HOST_MASK;
+        }
+        if (serverNames > 0)
+        {
+            // The protocol's own port: the address pair alone keeps the 5-tuples unique.
+            final long bits = attribute(serial, 7);
+            opening = Opening.of(udp, bits);
+            clientPort = FIRST_EPHEMERAL_PORT + (int)(((ports & 0xFFFF_FFFFL) * EPHEMERAL_PORTS) >>> 32);
+            serverPort = opening.serverPort;
+            variant = (bits & 4) != 0;
+            serverName = (int)(((bits >>> 32) * serverNames) >>> 32);
         }
     }
 

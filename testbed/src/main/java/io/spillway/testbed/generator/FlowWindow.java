@@ -7,14 +7,17 @@ package io.spillway.testbed.generator;
  * always holds exactly A flows, each lives A/R seconds, and retirements are evenly spread from the start.
  * <p>
  * Per slot it keeps only what the frames and the measurements need, side by side in one array so a packet
- * of a random flow costs one cache miss: the index of the flow's last packet (-1 before its first) and its
- * packet count. 16 bytes per active flow.
+ * of a random flow costs one cache miss: the index of the flow's last packet (-1 before its first), and in one
+ * long its packet count (low 32 bits) and the TCP payload bytes it sent (high 32 bits), both modulo 2^32 as
+ * the headers carry them, which frames of varying sizes need for their sequence numbers. 16 bytes per active
+ * flow.
  */
 final class FlowWindow
 {
     private static final double NANOS_PER_SECOND = 1e9;
     private static final int LAST_PACKET = 0;
-    private static final int PACKET_COUNT = 1;
+    private static final int COUNTS = 1;
+    private static final long LOW_32 = 0xFFFF_FFFFL;
     private static final int FIELDS = 2;
 
     private final int activeFlows;
@@ -95,10 +98,16 @@ final class FlowWindow
         return slots[FIELDS * slot + LAST_PACKET] >= 0;
     }
 
-    /** Packets the flow in {@code slot} had so far. */
+    /** Packets the flow in {@code slot} had so far, modulo 2^32. */
     long packetCount(final int slot)
     {
-        return slots[FIELDS * slot + PACKET_COUNT];
+        return slots[FIELDS * slot + COUNTS] & LOW_32;
+    }
+
+    /** Payload bytes the flow in {@code slot} sent so far, modulo 2^32: its TCP stream offset. */
+    int streamBytes(final int slot)
+    {
+        return (int)(slots[FIELDS * slot + COUNTS] >>> 32);
     }
 
     /**
@@ -117,6 +126,11 @@ final class FlowWindow
 
     void onPacket(final int slot, final long packetIndex)
     {
+        onPacket(slot, packetIndex, 0);
+    }
+
+    void onPacket(final int slot, final long packetIndex, final int payloadBytes)
+    {
         final int base = FIELDS * slot;
         if (slots[base + LAST_PACKET] < 0)
         {
@@ -127,7 +141,8 @@ final class FlowWindow
             }
         }
         slots[base + LAST_PACKET] = packetIndex;
-        slots[base + PACKET_COUNT]++;
+        final long counts = slots[base + COUNTS];
+        slots[base + COUNTS] = (counts + ((long)payloadBytes << 32) & ~LOW_32) | (counts + 1 & LOW_32);
     }
 
     /** Ends every flow still in the window, at the end of the capture. */
@@ -157,7 +172,7 @@ final class FlowWindow
         {
             meter.onFlowEnd(slots[base + LAST_PACKET]);
             slots[base + LAST_PACKET] = -1;
-            slots[base + PACKET_COUNT] = 0;
+            slots[base + COUNTS] = 0;
         }
     }
 }

@@ -5,12 +5,14 @@ import java.util.SplittableRandom;
 
 /**
  * Encodes the frames of the client-to-server direction of a flow into one reused buffer: Ethernet, IPv4 or
- * IPv6, TCP or UDP, then random payload up to the frame size.
+ * IPv6, TCP or UDP, then random payload up to the frame size, or for realistic payload the flow's opening in its
+ * first frame ({@link Openings}), or in every frame for the openings that repeat.
  * <p>
  * Checksums: IPv4 header, TCP (both IP versions) and UDP over IPv6 are computed; UDP over IPv4 carries 0
  * (no checksum). TCP: the first packet carries SYN (and payload, so every frame has the requested size), the
  * following ones ACK|PSH with sequence numbers that continue the stream and a constant acknowledgement of the
- * server's never-seen SYN. The IPv4 identification counts the flow's packets.
+ * server's never-seen SYN; a realistic opening is ACK|PSH already, the next sequence number after the SYN. The
+ * IPv4 identification counts the flow's packets.
  */
 final class FrameEncoder
 {
@@ -36,11 +38,14 @@ final class FrameEncoder
     private final ByteBuffer frame = ByteBuffer.allocateDirect(GeneratorSpec.MAX_FRAME_SIZE + Long.BYTES);
     private final GeneratorSpec spec;
     private final SplittableRandom random;
+    /** Null for random payload. */
+    private final Openings openings;
 
     FrameEncoder(final GeneratorSpec spec, final SplittableRandom random)
     {
         this.spec = spec;
         this.random = random;
+        openings = spec.payload() == PayloadKind.REALISTIC ? new Openings(random) : null;
         // Locally administered addresses: client 02:00:00:00:00:01 sends to server 02:00:00:00:00:02.
         frame.putShort(0, (short)0x0200).putInt(2, 0x0000_0002);
         frame.putShort(6, (short)0x0200).putInt(8, 0x0000_0001);
@@ -59,19 +64,37 @@ final class FrameEncoder
     }
 
     /**
-     * Encodes the next frame of {@code flow}.
+     * Encodes the next frame of {@code flow}: its opening if it is the flow's first and the payload is
+     * realistic, random payload otherwise.
      *
      * @param packetsBefore packets of the flow already encoded, modulo 2^32.
+     * @param streamBytes   payload bytes of the flow already encoded, modulo 2^32.
      * @param first         whether this is the flow's first packet.
+     * @param frameSize     the size drawn for this frame.
      * @return the frame's length.
      */
-    int encode(final FlowIdentity flow, final int packetsBefore, final boolean first)
+    int encode(final FlowIdentity flow, final int packetsBefore, final int streamBytes, final boolean first,
+        final int frameSize)
     {
-        final int length = spec.frameLength(flow.ipv6, flow.udp);
         final int l4Offset = ETHERNET_HEADER + (flow.ipv6 ? IPV6_HEADER : IPV4_HEADER);
-        final int l4Length = length - l4Offset;
         final int protocol = flow.udp ? PROTOCOL_UDP : PROTOCOL_TCP;
         final int payloadOffset = l4Offset + (flow.udp ? UDP_HEADER : TCP_HEADER);
+
+        // The payload starts at an even offset, so its sum adds to the header's like any 16-bit words.
+        final int length;
+        final long payloadSum;
+        final boolean opening = openings != null && (first || flow.opening.repeats);
+        if (opening)
+        {
+            length = payloadOffset + openings.write(flow, frame, payloadOffset, Math.max(0, frameSize - payloadOffset));
+            payloadSum = InternetChecksum.add(0, frame, payloadOffset, length - payloadOffset);
+        }
+        else
+        {
+            length = GeneratorSpec.frameLength(frameSize, flow.ipv6, flow.udp);
+            payloadSum = fillRandom(payloadOffset, length);
+        }
+        final int l4Length = length - l4Offset;
 
         final long pseudoHeaderSum;
         if (flow.ipv6)
@@ -87,15 +110,15 @@ final class FrameEncoder
                 InternetChecksum.add(0, frame, ETHERNET_HEADER + 12, 8), protocol + (long)l4Length);
         }
 
-        // The payload starts at an even offset, so its sum adds to the header's like any 16-bit words.
-        final long sum = InternetChecksum.add(pseudoHeaderSum, fillRandom(payloadOffset, length));
+        final long sum = InternetChecksum.add(pseudoHeaderSum, payloadSum);
         if (flow.udp)
         {
             encodeUdp(flow, l4Offset, l4Length, sum);
         }
         else
         {
-            encodeTcp(flow, l4Offset, length - payloadOffset, packetsBefore, first, sum);
+            // A realistic opening goes out as data of an established connection: see TrafficGenerator.
+            encodeTcp(flow, l4Offset, streamBytes, first && !opening, sum);
         }
 
         return length;
@@ -134,19 +157,17 @@ final class FrameEncoder
     private void encodeTcp(
         final FlowIdentity flow,
         final int tcp,
-        final int payloadLength,
-        final int packetsBefore,
-        final boolean first,
+        final int streamBytes,
+        final boolean syn,
         final long pseudoHeaderAndPayloadSum)
     {
-        // The SYN takes one sequence number and every packet carries the same payload length.
-        final int sequence = first ? flow.clientInitialSequence :
-            flow.clientInitialSequence + 1 + packetsBefore * payloadLength;
-        final int flags = first ? TCP_SYN : TCP_ACK | TCP_PSH;
+        // The SYN takes one sequence number; the payload of every packet before, the SYN's included, follows it.
+        final int sequence = syn ? flow.clientInitialSequence : flow.clientInitialSequence + 1 + streamBytes;
+        final int flags = syn ? TCP_SYN : TCP_ACK | TCP_PSH;
         frame.putShort(tcp, (short)flow.clientPort);
         frame.putShort(tcp + 2, (short)flow.serverPort);
         frame.putInt(tcp + 4, sequence);
-        frame.putInt(tcp + 8, first ? 0 : flow.serverInitialSequence + 1);
+        frame.putInt(tcp + 8, syn ? 0 : flow.serverInitialSequence + 1);
         frame.putShort(tcp + 12, (short)(TCP_DATA_OFFSET_WORDS << 12 | flags));
         frame.putShort(tcp + 14, (short)TCP_WINDOW);
         frame.putInt(tcp + 16, 0);

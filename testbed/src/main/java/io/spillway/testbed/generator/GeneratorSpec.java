@@ -1,5 +1,7 @@
 package io.spillway.testbed.generator;
 
+import java.util.Objects;
+
 /**
  * The parameters of a synthetic capture; {@link TrafficGenerator} describes the traffic they produce.
  *
@@ -8,10 +10,15 @@ package io.spillway.testbed.generator;
  * @param newFlowsPerSecond flows started per second of capture time, each replacing the oldest; above 0.
  * @param frameSize         bytes per frame, captured and on the wire, in [{@link #MIN_FRAME_SIZE},
  *                          {@link #MAX_FRAME_SIZE}]; a flow whose headers are longer uses its minimum frame.
+ *                          With a mix of sizes, the smallest of them.
  * @param packetsPerSecond  packets per second of capture time, in [1, {@link #MAX_PACKETS_PER_SECOND}].
  * @param seed              selects the capture: the same spec always gives the same bytes.
  * @param ipv6Share         probability that a flow is IPv6 rather than IPv4, in [0, 1].
  * @param udpShare          probability that a flow is UDP rather than TCP, in [0, 1].
+ * @param frameMix          the frame size drawn per packet; null for {@code frameSize} alone. Set it with
+ *                          {@link #withFrameMix}, which keeps {@code frameSize} its smallest size.
+ * @param popularity        how packets pick a flow of the window; null for {@link Popularity#UNIFORM}.
+ * @param payload           what follows the headers; null for {@link PayloadKind#RANDOM}.
  */
 public record GeneratorSpec(
     long packets,
@@ -21,7 +28,10 @@ public record GeneratorSpec(
     long packetsPerSecond,
     long seed,
     double ipv6Share,
-    double udpShare)
+    double udpShare,
+    FrameMix frameMix,
+    Popularity popularity,
+    PayloadKind payload)
 {
     /** The shortest Ethernet frame without its frame check sequence. */
     public static final int MIN_FRAME_SIZE = 60;
@@ -71,15 +81,89 @@ public record GeneratorSpec(
         {
             throw new IllegalArgumentException("the capture would hold more than " + MAX_FLOWS + " flows");
         }
+        frameMix = frameMix == null ? FrameMix.fixed(frameSize) : frameMix;
+        if (frameMix.smallest() != frameSize)
+        {
+            throw new IllegalArgumentException("frameSize must be the smallest size of the frame mix " + frameMix +
+                ": " + frameSize);
+        }
+        popularity = Objects.requireNonNullElse(popularity, Popularity.UNIFORM);
+        payload = Objects.requireNonNullElse(payload, PayloadKind.RANDOM);
     }
 
-    /** Bytes of a frame of a flow of this kind: the requested size, or the flow's headers when they are longer. */
+    /** Today's traffic: every frame {@code frameSize} bytes, uniform popularity, random payload. */
+    public GeneratorSpec(
+        final long packets,
+        final int activeFlows,
+        final double newFlowsPerSecond,
+        final int frameSize,
+        final long packetsPerSecond,
+        final long seed,
+        final double ipv6Share,
+        final double udpShare)
+    {
+        this(packets, activeFlows, newFlowsPerSecond, frameSize, packetsPerSecond, seed, ipv6Share, udpShare,
+            null, null, null);
+    }
+
+    /** New flows per second that give flows a mean life of {@code seconds}: the window turns over once. */
+    public static double newFlowsPerSecondForDuration(final int activeFlows, final double seconds)
+    {
+        if (!(seconds > 0) || Double.isInfinite(seconds))
+        {
+            throw new IllegalArgumentException("the flow duration must be above 0 and finite: " + seconds);
+        }
+        return activeFlows / seconds;
+    }
+
+    /** Every flow lives this long: A / R seconds. */
+    public double flowDurationSeconds()
+    {
+        return activeFlows / newFlowsPerSecond;
+    }
+
+    /** This spec with frames of sizes drawn from {@code mix} per packet; {@code frameSize} becomes its smallest. */
+    public GeneratorSpec withFrameMix(final FrameMix mix)
+    {
+        return new GeneratorSpec(packets, activeFlows, newFlowsPerSecond, mix.smallest(), packetsPerSecond, seed,
+            ipv6Share, udpShare, mix, popularity, payload);
+    }
+
+    /** This spec with new flows started so that each lives {@code seconds} (R = A / seconds). */
+    public GeneratorSpec withFlowDuration(final double seconds)
+    {
+        return new GeneratorSpec(packets, activeFlows, newFlowsPerSecondForDuration(activeFlows, seconds),
+            frameSize, packetsPerSecond, seed, ipv6Share, udpShare, frameMix, popularity, payload);
+    }
+
+    public GeneratorSpec withPopularity(final Popularity popularity)
+    {
+        return new GeneratorSpec(packets, activeFlows, newFlowsPerSecond, frameSize, packetsPerSecond, seed,
+            ipv6Share, udpShare, frameMix, Objects.requireNonNull(popularity), payload);
+    }
+
+    public GeneratorSpec withPayload(final PayloadKind payload)
+    {
+        return new GeneratorSpec(packets, activeFlows, newFlowsPerSecond, frameSize, packetsPerSecond, seed,
+            ipv6Share, udpShare, frameMix, popularity, Objects.requireNonNull(payload));
+    }
+
+    /**
+     * Bytes of a frame of {@link #frameSize} of a flow of this kind: the requested size, or the flow's headers
+     * when they are longer. Realistic openings can be longer still.
+     */
     public int frameLength(final boolean ipv6, final boolean udp)
     {
-        return Math.max(frameSize, FrameEncoder.headerLength(ipv6, udp));
+        return frameLength(frameSize, ipv6, udp);
     }
 
-    /** Whether flows of this kind can occur and get frames longer than {@link #frameSize}. */
+    /** Bytes of a frame drawn as {@code size} of a flow of this kind, realistic openings aside. */
+    public static int frameLength(final int size, final boolean ipv6, final boolean udp)
+    {
+        return Math.max(size, FrameEncoder.headerLength(ipv6, udp));
+    }
+
+    /** Whether flows of this kind can occur and get frames of the smallest size longer than requested. */
     public boolean enlarges(final boolean ipv6, final boolean udp)
     {
         final boolean kindOccurs = (ipv6 ? ipv6Share > 0 : ipv6Share < 1) && (udp ? udpShare > 0 : udpShare < 1);

@@ -2,8 +2,11 @@ package io.spillway.testbed.cli;
 
 import io.spillway.probe.capture.LinkType;
 import io.spillway.probe.capture.PcapWriter;
+import io.spillway.testbed.generator.FrameMix;
 import io.spillway.testbed.generator.FrameSink;
 import io.spillway.testbed.generator.GeneratorSpec;
+import io.spillway.testbed.generator.PayloadKind;
+import io.spillway.testbed.generator.Popularity;
 import io.spillway.testbed.generator.TrafficGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +47,10 @@ class GenerateCommandTest
         "--ipv6-share, 1.5",
         "--udp-share, -0.1",
         "--packets, many",
+        "--popularity, zipf:0",
+        "--popularity, zipf:many",
+        "--popularity, pareto",
+        "--payload, fancy",
     })
     void badArgumentExitsWithTwoAndNamesIt(final String option, final String value)
     {
@@ -61,6 +68,96 @@ class GenerateCommandTest
         assertEquals(2, execute(arguments));
         assertTrue(err.toString().contains(option), err.toString());
         assertFalse(Files.exists(directory.resolve("bad.pcap")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "--packet-size; --frame-mix; 64:7,594:4,1518:1; --frame-mix",
+        "--packet-size; --frame-mix; 64:7,594; SIZE:WEIGHT",
+        "--packet-size; --frame-mix; 59:1,64:1; [60, 9000]",
+        "--packet-size; --frame-mix; 64:1,64:2; twice",
+        "--new-flows-per-sec; --flow-duration; 0; --flow-duration must be above 0",
+        "--new-flows-per-sec; --flow-duration; -2; --flow-duration must be above 0",
+    })
+    void badAlternativeExitsWithTwoAndSaysWhy(final String replaced, final String option, final String value,
+        final String message)
+    {
+        final List<String> arguments = validArguments(directory.resolve("bad.pcap"));
+        final int index = arguments.indexOf(replaced);
+        arguments.set(index, option);
+        arguments.set(index + 1, value);
+        if (message.equals("--frame-mix"))
+        {
+            // Both a fixed size and a mix: they exclude each other.
+            arguments.addAll(List.of("--packet-size", "64"));
+        }
+
+        assertEquals(2, execute(arguments));
+        assertTrue(err.toString().contains(option) && err.toString().contains(message), err.toString());
+        assertFalse(Files.exists(directory.resolve("bad.pcap")));
+    }
+
+    @Test
+    void exclusiveOptionsExitWithTwoAndNameBoth()
+    {
+        final List<String> both = validArguments(directory.resolve("x.pcap"));
+        both.addAll(List.of("--imix", "--flow-duration", "2"));
+
+        assertEquals(2, execute(both));
+        assertTrue(err.toString().contains("--packet-size") && err.toString().contains("--imix"), err.toString());
+        assertTrue(err.toString().contains("mutually exclusive"), err.toString());
+    }
+
+    @Test
+    void flowDurationGivesTheSameBytesAsTheRateItImplies() throws IOException
+    {
+        final Path byRate = directory.resolve("rate.pcap");
+        assertEquals(0, execute(validArguments(byRate)));
+        final Path byDuration = directory.resolve("duration.pcap");
+        final List<String> arguments = validArguments(byDuration);
+        final int index = arguments.indexOf("--new-flows-per-sec");
+        arguments.set(index, "--flow-duration");
+        arguments.set(index + 1, "0.1");
+
+        assertEquals(0, execute(arguments));
+        assertEquals(-1L, Files.mismatch(byRate, byDuration));
+        assertTrue(out.toString().contains("flow lifetime            0.1 s (A / R)"), out.toString());
+    }
+
+    @Test
+    void optionsReachTheLibraryAndTheReportShowsMeasuredNextToRequested() throws IOException
+    {
+        final Path file = directory.resolve("options.pcap");
+        final List<String> arguments = validArguments(file);
+        final int index = arguments.indexOf("--packet-size");
+        arguments.remove(index + 1);
+        arguments.set(index, "--imix");
+        arguments.addAll(List.of("--popularity", "zipf:1.0", "--payload", "realistic", "--ipv6-share", "0.25"));
+        assertEquals(0, execute(arguments));
+
+        final Path reference = directory.resolve("library.pcap");
+        try (PcapWriter writer = new PcapWriter(reference, LinkType.ETHERNET, GeneratorSpec.MAX_FRAME_SIZE))
+        {
+            new TrafficGenerator(new GeneratorSpec(3_000, 50, 500, 64, 10_000, 9, 0.25, 0.5)
+                .withFrameMix(FrameMix.simpleImix()).withPopularity(new Popularity.Zipf(1.0))
+                .withPayload(PayloadKind.REALISTIC)).generate(FrameSink.writingTo(writer));
+        }
+        assertEquals(-1L, Files.mismatch(reference, file));
+
+        final String report = out.toString();
+        assertTrue(report.contains("packets per second       10000.0 (requested 10000)"), report);
+        assertTrue(report.matches(
+            "(?s).*flows by transport       0\\.\\d{3} TCP, 0\\.\\d{3} UDP \\(requested 0\\.5 UDP\\).*"), report);
+        assertTrue(report.matches("(?s).*IPv6 share of flows      0\\.\\d{3} \\(requested 0\\.25\\).*"), report);
+        assertTrue(report.matches("(?s).*frame sizes              64: \\d+\\.\\d%, 594: \\d+\\.\\d%, 1518: \\d+\\.\\d% "
+            + "\\(requested 58\\.3%, 33\\.3%, 8\\.3%\\).*"), report);
+        assertTrue(report.matches("(?s).*popularity               \\d+\\.\\d% of packets to the top 1 of 50 slots "
+            + "\\(zipf:1\\.0 expects 22\\.2%\\).*"), report);
+        assertTrue(report.matches(
+            "(?s).*openings                 HTTP \\d+, TLS \\d+, DNS \\d+, QUIC \\d+ \\(flows\\).*"), report);
+        assertTrue(report.contains("note: realistic openings longer than the drawn frame size enlarge their frame"),
+            report);
+        assertTrue(report.contains("enlarged frames"), report);
     }
 
     @Test

@@ -65,6 +65,25 @@ class FlowWindowTest
     }
 
     @Test
+    void streamBytesAddUpModulo2To32BesideThePacketCount()
+    {
+        final FlowWindow window = new FlowWindow(2, 1000, new ConcurrencyMeter(100, 100));
+        window.onPacket(1, 0, 1_460);
+        window.onPacket(1, 1, 530);
+        assertEquals(1_990, window.streamBytes(1));
+        assertEquals(2, window.packetCount(1));
+        for (int i = 0; i < 3; i++)
+        {
+            window.onPacket(1, 2 + i, Integer.MAX_VALUE);
+        }
+
+        // 1990 + 3 * (2^31 - 1) wraps past 2^32 like a TCP sequence number, leaving the count alone.
+        assertEquals((int)(1_990 + 3L * Integer.MAX_VALUE), window.streamBytes(1));
+        assertEquals(5, window.packetCount(1));
+        assertEquals(0, window.streamBytes(0));
+    }
+
+    @Test
     void jumpingPastManyStartsRetiresEveryFlowOnce()
     {
         final ConcurrencyMeter meter = new ConcurrencyMeter(100, 100);

@@ -114,6 +114,8 @@ final class CaptureAgent implements Agent, PacketHandler
         }
         counters.packetsRead.setOrdered(stats.packets);
         counters.packetsNotAccounted.setOrdered(stats.packets - stats.accounted());
+        counters.nicConsumed.setOrdered(stats.nicConsumed);
+        counters.nicDrops.setOrdered(stats.nicDrops);
         if (polled == PacketSource.END)
         {
             for (int q = 0; q < queues.length; q++)

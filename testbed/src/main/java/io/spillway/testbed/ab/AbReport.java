@@ -91,13 +91,20 @@ final class AbReport
                 for (final boolean dpi : new boolean[]{false, true})
                 {
                     final CellResult r = find(results, flows, offload, dpi);
-                    row.append(r == null ? " | |" : String.format(Locale.ROOT, " %.1f%% | %.2f%% |",
-                        r.hostCpuPercent(), r.lossPercent()));
+                    row.append(r == null ? " | |" : String.format(Locale.ROOT, " %.1f%% | %.2f%%%s |",
+                        r.hostCpuPercent(), r.lossPercent(), r.offeredAsRequested() ? "" : " *"));
                 }
             }
             line(row.toString());
         }
         line("");
+        if (results.stream().anyMatch(r -> !r.offeredAsRequested()))
+        {
+            line("\\* offered less than 95% of the requested rate: the emulated NIC's receive side (the capture " +
+                "thread) fell behind the pace, so the load was lower than asked; a real wire would not have slowed " +
+                "down, and the NIC would have dropped instead.");
+            line("");
+        }
     }
 
     private void paperTable()
@@ -179,6 +186,8 @@ final class AbReport
         figure(results, "window: workers, ns CPU per offered packet", r -> String.format(Locale.ROOT, "%.1f",
             r.workerNsPerPacket()));
         figure(results, "window: workers waiting for a CPU, % of wall", r -> pct(r.workerWaitPercent()));
+        figure(results, "window: workers going to sleep (idle parks), per second", r -> r.window() == null ? "n/a" :
+            String.format(Locale.ROOT, "%,.0f", r.window().workerSleeps() * 1e9 / r.window().ns()));
         figure(results, "window: capture thread (NIC receive side), % of a core", r -> pct(r.captureCpuPercent()));
         figure(results, "window: offload thread, % of a core", r -> pct(r.offloadCpuPercent()));
         figure(results, "cell: packets offered", r -> n(r.offeredPackets()));

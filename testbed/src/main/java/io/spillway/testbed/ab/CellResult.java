@@ -139,6 +139,16 @@ public record CellResult(
         return percent(workerCpuNs, wallNs * (double)queues);
     }
 
+    /**
+     * False when a paced replay offered less than 95% of the requested rate: the capture thread (the emulated
+     * NIC's receive side) fell behind, so the cell's load was lower than asked, and nothing was lost for it. A real
+     * wire does not slow down; read such a cell as "the emulation could not keep up".
+     */
+    public boolean offeredAsRequested()
+    {
+        return !paced || achievedPps >= 0.95 * requestedPps;
+    }
+
     public double wallSeconds()
     {
         return wallNs / 1e9;

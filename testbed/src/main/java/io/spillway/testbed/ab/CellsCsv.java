@@ -35,6 +35,8 @@ final class CellsCsv
         new Column("host_cpu_pct", CellResult::hostCpuPercent),
         new Column("worker_ns_per_offered_packet", CellResult::workerNsPerPacket),
         new Column("worker_runqueue_wait_pct", CellResult::workerWaitPercent),
+        new Column("worker_sleeps_per_s", r -> r.window() == null ? Double.NaN :
+            r.window().workerSleeps() * 1e9 / r.window().ns()),
         new Column("capture_cpu_pct", CellResult::captureCpuPercent),
         new Column("capture_runqueue_wait_pct", r -> r.window() == null ? Double.NaN :
             100.0 * r.window().captureWaitNs() / r.window().ns()),

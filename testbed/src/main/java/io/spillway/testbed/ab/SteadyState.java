@@ -9,6 +9,7 @@ package io.spillway.testbed.ab;
  * @param hwPackets    of those, counted in hardware
  * @param workerCpuNs  CPU time of the workers (all queues)
  * @param workerWaitNs time the workers waited for a CPU while runnable
+ * @param workerSleeps  times the workers went to sleep (voluntary context switches: idle parks, mostly)
  */
 record SteadyState(
     long ns,
@@ -17,6 +18,7 @@ record SteadyState(
     long hwPackets,
     long workerCpuNs,
     long workerWaitNs,
+    long workerSleeps,
     long captureCpuNs,
     long captureWaitNs,
     long offloadCpuNs,
@@ -35,6 +37,7 @@ record SteadyState(
             b.hwPackets() - a.hwPackets(),
             b.threads().workerCpuNs() - a.threads().workerCpuNs(),
             b.threads().workerWaitNs() - a.threads().workerWaitNs(),
+            b.threads().workerSleeps() - a.threads().workerSleeps(),
             b.threads().captureCpuNs() - a.threads().captureCpuNs(),
             b.threads().captureWaitNs() - a.threads().captureWaitNs(),
             b.threads().offloadCpuNs() - a.threads().offloadCpuNs(),

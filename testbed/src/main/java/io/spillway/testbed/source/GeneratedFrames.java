@@ -45,7 +45,7 @@ public final class GeneratedFrames implements AutoCloseable
         this.generationNanos = generationNanos;
     }
 
-    /** Bytes a region for {@code spec} needs: every frame at its kind's largest length, plus its header. */
+    /** Bytes a region for {@code spec} needs: every frame at the largest length its kinds of flow have, plus a header. */
     public static long bytesNeeded(final GeneratorSpec spec)
     {
         return spec.packets() * stride(largestFrame(spec));
@@ -120,14 +120,18 @@ public final class GeneratedFrames implements AutoCloseable
         arena.close();
     }
 
+    /** The longest frame of the kinds of flow (IP version, transport) the spec can produce. */
     private static int largestFrame(final GeneratorSpec spec)
     {
-        int largest = 0;
+        int largest = spec.frameSize();
         for (final boolean ipv6 : new boolean[]{false, true})
         {
             for (final boolean udp : new boolean[]{false, true})
             {
-                largest = Math.max(largest, spec.frameLength(ipv6, udp));
+                if (spec.enlarges(ipv6, udp))
+                {
+                    largest = Math.max(largest, spec.frameLength(ipv6, udp));
+                }
             }
         }
         return largest;

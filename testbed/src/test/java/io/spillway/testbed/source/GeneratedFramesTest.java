@@ -79,6 +79,16 @@ class GeneratedFramesTest
     }
 
     @Test
+    void theRegionIsSizedForTheLongestFrameOfTheKindsOfFlowThatOccur()
+    {
+        // A 16-byte header per frame, the frame padded to 8: 60 -> 80 bytes; IPv6+TCP needs 74 -> 96.
+        assertEquals(1_000 * 80, GeneratedFrames.bytesNeeded(new GeneratorSpec(1_000, 10, 1, 60, 1_000, 1, 0, 0.5)));
+        assertEquals(1_000 * 96, GeneratedFrames.bytesNeeded(new GeneratorSpec(1_000, 10, 1, 60, 1_000, 1, 0.1, 0.5)));
+        assertEquals(1_000 * 80, GeneratedFrames.bytesNeeded(new GeneratorSpec(1_000, 10, 1, 60, 1_000, 1, 1, 1)),
+            "IPv6+UDP fits in 62 bytes");
+    }
+
+    @Test
     void generatedRateAndFlowsAreWithinFivePercentOfTheRequest()
     {
         // Flows get 100 packets a second each and live 10 s, so every one is seen from its start.

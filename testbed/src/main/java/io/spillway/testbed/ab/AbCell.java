@@ -14,7 +14,7 @@ public record AbCell(int activeFlows, double newFlowsPerSecond, boolean offload,
     /** "100K flows, offload on, DPI off" */
     public String name()
     {
-        return flowsLabel(activeFlows) + " flows, offload " + (offload ? "on" : "off") + ", DPI " + (dpi ? "on" : "off");
+        return flowsLabel(activeFlows) + " flows, " + series();
     }
 
     /** The series a chart draws this cell in: one per offload x DPI combination. */

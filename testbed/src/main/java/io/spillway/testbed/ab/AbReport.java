@@ -56,7 +56,8 @@ final class AbReport
                     s.pacing() == ReplaySource.Pacing.BUSY ? "busy-polling the clock" :
                         "bursts: the capture thread idles between them"),
             s.warmupSeconds() >= 0 ? String.format(Locale.ROOT, "%.1f s", s.warmupSeconds()) :
-                String.format(Locale.ROOT, "one flow lifetime, at most %.0f s", AbSettings.MAX_AUTOMATIC_WARMUP_SECONDS),
+                String.format(Locale.ROOT, "one flow lifetime, at most %.0f s",
+                    AbSettings.MAX_AUTOMATIC_WARMUP_SECONDS),
             s.seconds(), s.frameSize(), s.udpShare() * 100));
         line("- new flows per second: " + (s.newFlowsPerSecond() > 0 ?
             String.format(Locale.ROOT, "%,.0f in every cell", s.newFlowsPerSecond()) :
@@ -143,7 +144,8 @@ final class AbReport
         line("|---|---|---|---|---|---|---|---|---|---|");
         for (final GeneratedTraffic t : traffic)
         {
-            line(String.format(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %,.0f | %,.0f | %,.0f | %,d | %.0f MB | %.1f s |",
+            line(String.format(Locale.ROOT,
+                "| %s | %,d | %,d | %,.0f | %,.0f | %,.0f | %,.0f | %,d | %.0f MB | %.1f s |",
                 AbCell.flowsLabel(t.spec().activeFlows()), t.report().packets(), t.spec().packetsPerSecond(),
                 t.packetsPerSecond(), t.spec().newFlowsPerSecond(), t.report().newFlowsPerSecond(),
                 t.report().averageConcurrentFlows(), t.report().distinctFlows(), t.memoryBytes() / 1e6,

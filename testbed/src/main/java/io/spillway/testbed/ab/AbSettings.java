@@ -47,7 +47,8 @@ public record AbSettings(
         {
             throw new IllegalArgumentException("no pacing");
         }
-        if (packetsPerSecond < 1 || !(seconds > 0) || Double.isNaN(warmupSeconds) || queues < 1 || !(flowLifetimeSeconds > 0) ||
+        if (packetsPerSecond < 1 || !(seconds > 0) || Double.isNaN(warmupSeconds) || queues < 1 ||
+            !(flowLifetimeSeconds > 0) ||
             newFlowsPerSecond < 0 || nicLearnRate < 1 || nicProgrammingCostNs < 0)
         {
             throw new IllegalArgumentException("invalid A/B settings: " + this);
@@ -96,7 +97,7 @@ public record AbSettings(
         return newFlowsPerSecond > 0 ? newFlowsPerSecond : activeFlows / flowLifetimeSeconds;
     }
 
-    /** Flows a cell can see at most: those active at the start plus those started during it, and no more than one a packet. */
+    /** Flows a cell can see at most: those active at its start and those started during it, at most one a packet. */
     public long flowsAtMost(final int activeFlows)
     {
         final double scheduled = activeFlows + newFlowsPerSecond(activeFlows) * (warmupSeconds(activeFlows) + seconds);

@@ -150,7 +150,7 @@ final class CellRunner
     }
 
     /** nDPI's per-flow state, rounded to a cache line as the state pool lays it out. */
-    private static int stateBytes(final Dpi dpi)
+    static int stateBytes(final Dpi dpi)
     {
         return (dpi.flowStateSize() + 63) & ~63;
     }

@@ -15,7 +15,8 @@ record MachineInfo(int cores, long memoryBytes, long availableBytes, String cpuM
             ProcessMemory.meminfo("MemTotal:"),
             ProcessMemory.availableBytes(),
             readCpuModel(),
-            System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+            System.getProperty("os.name") + " " + System.getProperty("os.version") + " " +
+                System.getProperty("os.arch"),
             System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " (" +
                 System.getProperty("java.vendor") + ")");
     }

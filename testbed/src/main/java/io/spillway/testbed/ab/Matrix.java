@@ -44,7 +44,7 @@ public final class Matrix
     {
         final long start = System.nanoTime();
         final MachineInfo machine = MachineInfo.current();
-        final int dpiBytesPerFlow = dpi == null ? 0 : ((dpi.flowStateSize() + 63) & ~63) + FlowInspection.verdictBytes();
+        final int dpiBytesPerFlow = dpi == null ? 0 : CellRunner.stateBytes(dpi) + FlowInspection.verdictBytes();
         final MatrixPlan plan = MatrixPlan.of(settings, flows, dpiBytesPerFlow, machine.availableBytes());
         Files.createDirectories(directory);
 

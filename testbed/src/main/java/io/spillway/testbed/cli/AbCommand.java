@@ -53,7 +53,8 @@ public final class AbCommand implements Callable<Integer>
         description = "Directory for cells.csv, report.md and the charts (default: testbed-results/<timestamp>).")
     private Path out;
 
-    @Option(names = "--quick", description = "The reduced matrix: 10K and 100K flows (unless --flows), under 5 minutes.")
+    @Option(names = "--quick",
+        description = "The reduced matrix: 10K and 100K flows (unless --flows), under 5 minutes.")
     private boolean quick;
 
     @Option(names = "--flows", paramLabel = "LIST", split = ",", converter = DecimalCountConverter.class,

@@ -45,7 +45,7 @@ public final class GeneratedFrames implements AutoCloseable
         this.generationNanos = generationNanos;
     }
 
-    /** Bytes a region for {@code spec} needs: every frame at the largest length its kinds of flow have, plus a header. */
+    /** Bytes a region for {@code spec} needs: every frame at the longest length of its kinds of flow, plus a header. */
     public static long bytesNeeded(final GeneratorSpec spec)
     {
         return spec.packets() * stride(largestFrame(spec));

@@ -5,10 +5,9 @@ import io.spillway.probe.capture.PacketSource;
 import io.spillway.testbed.generator.GenerationReport;
 import io.spillway.testbed.generator.GeneratorSpec;
 import io.spillway.testbed.generator.TrafficGenerator;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,8 +53,7 @@ class GeneratedFramesTest
                         assertEquals(0, interfaceId);
                         seen.add(new long[]{timestamp, captured});
                         addresses.add(address);
-                        seenFrames.add(MemorySegment.ofAddress(address).reinterpret(captured)
-                            .toArray(ValueLayout.JAVA_BYTE));
+                        seenFrames.add(bytesAt(address, captured));
                     }, 256)) != PacketSource.END)
                     {
                         assertTrue(polled > 0, "at the maximum rate a poll always delivers until the end");
@@ -71,8 +69,7 @@ class GeneratedFramesTest
                     assertArrayEquals(expectedFrames.get(i), seenFrames.get(i), "bytes of frame " + i);
                 }
                 // The handler contract: an address stays valid after its poll, until the frames are closed.
-                final byte[] first = MemorySegment.ofAddress(addresses.getFirst()).reinterpret(60)
-                    .toArray(ValueLayout.JAVA_BYTE);
+                final byte[] first = bytesAt(addresses.getFirst(), 60);
                 assertArrayEquals(Arrays.copyOf(expectedFrames.getFirst(), 60), first);
             }
         }
@@ -103,6 +100,13 @@ class GeneratedFramesTest
             assertWithin(spec.activeFlows(), report.maxConcurrentFlows(), "concurrent flows at most");
             assertWithin(report.scheduledFlows(), report.distinctFlows(), "flows with packets");
         }
+    }
+
+    private static byte[] bytesAt(final long address, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        new UnsafeBuffer(address, length).getBytes(0, bytes);
+        return bytes;
     }
 
     private static void assertWithin(final double requested, final double achieved, final String what)

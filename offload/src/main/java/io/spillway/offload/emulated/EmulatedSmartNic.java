@@ -476,6 +476,11 @@ public final class EmulatedSmartNic implements FlowOffload
         table.flags(slot, CuckooFlowTable.IN_USE | (request.tcpAutoUnlearn() ? CuckooFlowTable.AUTO_UNLEARN : 0));
         flowIds.put(request.flowId(), slot);
         counters.set(NicCounter.TABLE_FLOWS, table.size());
+        if (table.size() > counters.get(NicCounter.TABLE_FLOWS_PEAK))
+        {
+            // Only an insertion can raise the fill, so the peak is kept here alone.
+            counters.set(NicCounter.TABLE_FLOWS_PEAK, table.size());
+        }
         return LearnResult.ACCEPTED;
     }
 

@@ -42,6 +42,8 @@ public enum NicCounter
     EXPIRED_DRAIN,
     /** Entries in the hardware table now (a gauge), including flows being unlearned. */
     TABLE_FLOWS,
+    /** The most entries the hardware table held at once so far (a high-water mark of TABLE_FLOWS). */
+    TABLE_FLOWS_PEAK,
     /** Cuckoo cell moves made to fit new flows. */
     TABLE_RELOCATIONS,
     /** Injected faults. */

@@ -90,6 +90,7 @@ class EventContractTest
         assertFalse(driver.nic.unlearn(5));
         assertEquals(ReceiveOutcome.TO_HOST, driver.packet(5, false, T0 + 100 * MS, 60, 0), "drained: all to host");
         assertEquals(0, driver.nic.counters().get(NicCounter.TABLE_FLOWS));
+        assertEquals(40, driver.nic.counters().get(NicCounter.TABLE_FLOWS_PEAK), "the peak outlives the flows");
     }
 
     @Test

@@ -31,7 +31,9 @@ import java.nio.ByteBuffer;
  * With the emulated SmartNIC, this thread is the NIC's receive side: it gives each parsed packet to the NIC, which
  * counts and drops it in hardware (a learned flow) or writes it to the host ring of the flow's queue; the workers
  * read those rings, and the capture rings carry only time ticks and END. Reading a file must lose nothing, so the
- * thread waits for room in a host ring before handing the NIC a packet, as it waits on its own rings.
+ * thread waits for room in a host ring before handing the NIC a packet, as it waits on its own rings; a live (or
+ * paced) source instead lets the NIC drop what the host has no room for ({@code waitForHostRing} false), counted
+ * as loss at the NIC.
  */
 final class CaptureAgent implements Agent, PacketHandler
 {
@@ -56,6 +58,7 @@ final class CaptureAgent implements Agent, PacketHandler
     private final UnsafeBuffer tick = new UnsafeBuffer(ByteBuffer.allocateDirect(QueueMessages.BATCH_HEADER_LENGTH));
     private final EmulatedSmartNic nic;
     private final int hostRingBytes;
+    private final boolean waitForHostRing;
     private final OffloadFlowKey nicKey = new OffloadFlowKey();
     private final UnsafeBuffer nicDescriptor = new UnsafeBuffer(ByteBuffer.allocateDirect(PacketDescriptor.LENGTH));
     private long timeNs = Long.MIN_VALUE;
@@ -64,13 +67,16 @@ final class CaptureAgent implements Agent, PacketHandler
     /**
      * @param nic           the emulated SmartNIC packets go through, or null to batch them straight to the workers
      * @param hostRingBytes the capacity of the NIC's host rings
+     * @param waitForHostRing wait for room in a host ring (file replay, lossless); false: the NIC drops the packet
      */
     CaptureAgent(
         final PacketSource source, final RingBuffer[] queues, final int batchCapacity, final IdleStrategy ringFullIdle,
-        final ProbeCounters counters, final EmulatedSmartNic nic, final int hostRingBytes)
+        final ProbeCounters counters, final EmulatedSmartNic nic, final int hostRingBytes,
+        final boolean waitForHostRing)
     {
         this.nic = nic;
         this.hostRingBytes = hostRingBytes;
+        this.waitForHostRing = waitForHostRing;
         this.counters = counters;
         this.source = source;
         this.queues = queues;
@@ -108,6 +114,8 @@ final class CaptureAgent implements Agent, PacketHandler
         }
         counters.packetsRead.setOrdered(stats.packets);
         counters.packetsNotAccounted.setOrdered(stats.packets - stats.accounted());
+        counters.nicConsumed.setOrdered(stats.nicConsumed);
+        counters.nicDrops.setOrdered(stats.nicDrops);
         if (polled == PacketSource.END)
         {
             for (int q = 0; q < queues.length; q++)
@@ -200,7 +208,10 @@ final class CaptureAgent implements Agent, PacketHandler
             ports ? packet.srcPort : 0,
             descriptor.getLong(PacketDescriptor.DST_HI), descriptor.getLong(PacketDescriptor.DST_LO),
             ports ? packet.dstPort : 0, packet.protocol, packet.vlanId);
-        awaitHostRingRoom(nic.hostRing(q));
+        if (waitForHostRing)
+        {
+            awaitHostRingRoom(nic.hostRing(q));
+        }
         final int outcome = nic.receive(nicKey, hash, timestampNanos, wireLength,
             packet.protocol == TCP ? packet.tcpFlags : 0, descriptor, 0, PacketDescriptor.LENGTH);
         if (ReceiveOutcome.isConsumed(outcome))
@@ -210,6 +221,7 @@ final class CaptureAgent implements Agent, PacketHandler
         else if (outcome == ReceiveOutcome.HOST_RING_FULL)
         {
             stats.nicDrops++;
+            stats.nicDropBytes += wireLength;
         }
         else
         {

@@ -14,6 +14,7 @@ public final class CaptureStats
     long ringFullWaits;
     long nicConsumed;
     long nicDrops;
+    long nicDropBytes;
     long cpuNanos;
     long firstTimestampNs = Long.MAX_VALUE;
     long lastTimestampNs = Long.MIN_VALUE;
@@ -71,6 +72,12 @@ public final class CaptureStats
     public long nicDrops()
     {
         return nicDrops;
+    }
+
+    /** Frame bytes of {@link #nicDrops()}. */
+    public long nicDropBytes()
+    {
+        return nicDropBytes;
     }
 
     /** Times the capture thread found a worker's ring full and waited (back-pressure). */

@@ -15,6 +15,8 @@ import io.spillway.offload.emulated.NicCounters;
  * @param tableFull         learns that failed for lack of room in the hardware table
  * @param eventsDuplicated  events the NIC's fault injection delivered twice
  * @param eventsReordered   events the NIC's fault injection swapped with the one before
+ * @param learnsDone        learns the device installed in its table
+ * @param tableFlowsPeak    the most flows the hardware table held at once
  */
 public record NicStats(
     long hostPackets,
@@ -25,7 +27,9 @@ public record NicStats(
     long learnsRefusedRate,
     long tableFull,
     long eventsDuplicated,
-    long eventsReordered)
+    long eventsReordered,
+    long learnsDone,
+    long tableFlowsPeak)
 {
     static NicStats of(final NicCounters counters)
     {
@@ -36,6 +40,7 @@ public record NicStats(
             counters.get(NicCounter.HW_COUNTED_BYTES) + counters.get(NicCounter.HW_DROPPED_BYTES) +
             counters.get(NicCounter.HW_FORWARDED_BYTES),
             counters.get(NicCounter.LEARNS_REFUSED_RATE), counters.get(NicCounter.LEARNS_FAILED_TABLE_FULL),
-            counters.get(NicCounter.EVENTS_DUPLICATED), counters.get(NicCounter.EVENTS_REORDERED));
+            counters.get(NicCounter.EVENTS_DUPLICATED), counters.get(NicCounter.EVENTS_REORDERED),
+            counters.get(NicCounter.LEARNS_DONE), counters.get(NicCounter.TABLE_FLOWS_PEAK));
     }
 }

@@ -89,8 +89,9 @@ public final class Probe
             resultRings[q] = offloading ? ring(RESULT_RING_BYTES) : null;
         }
 
+        final boolean waitForHostRing = offload == null || !offload.dropWhenHostRingFull();
         final CaptureAgent capture = new CaptureAgent(source, packetRings, config.batchPackets(), idleStrategy(threads),
-            counters, nic, nicConfig == null ? 0 : nicConfig.hostRingBytes());
+            counters, nic, nicConfig == null ? 0 : nicConfig.hostRingBytes(), waitForHostRing);
         final AtomicBoolean offloadFinished = new AtomicBoolean();
         final QueueWorker[] workers = new QueueWorker[queues];
         for (int q = 0; q < queues; q++)

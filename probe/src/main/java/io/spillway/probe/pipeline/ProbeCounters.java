@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Figures other threads may read while the probe runs (the progress line, the IPFIX statistics
- * record): Agrona counters, each written by one thread with ordered stores, once per poll.
+ * record, the testbed's measurement window): Agrona counters, each written by one thread with
+ * ordered stores, once per poll.
  */
 public final class ProbeCounters
 {
@@ -20,6 +21,8 @@ public final class ProbeCounters
     final AtomicCounter packetsRead = manager.newCounter("packets read");
     final AtomicCounter packetsNotAccounted =
         manager.newCounter("packets not accounted: malformed, not IP, cut by snap length, unsupported link");
+    final AtomicCounter nicConsumed = manager.newCounter("packets the emulated NIC counted in hardware");
+    final AtomicCounter nicDrops = manager.newCounter("packets the emulated NIC dropped: host ring full");
 
     public long packetsRead()
     {
@@ -30,5 +33,17 @@ public final class ProbeCounters
     public long packetsNotAccounted()
     {
         return packetsNotAccounted.get();
+    }
+
+    /** Packets the emulated SmartNIC counted in hardware so far (0 without it). */
+    public long nicConsumed()
+    {
+        return nicConsumed.get();
+    }
+
+    /** Packets the emulated SmartNIC dropped so far because a host ring was full (0 without it). */
+    public long nicDrops()
+    {
+        return nicDrops.get();
     }
 }

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The emulated SmartNIC as a plain receive path (nothing offloaded): every packet reaches its worker through a host
- * ring that wraps many times and is often full, none is lost, and records are those of the direct path.
+ * ring that wraps many times and is often full, none is lost, and records are those of the direct path. With
+ * drops on (a live link), a full host ring loses packets at the NIC, and the records account for all the others.
  */
 class NicReceivePathTest
 {
@@ -39,5 +40,31 @@ class NicReceivePathTest
         assertTrue(result.capture().ringFullWaits() > 0, "the capture thread waited for the host rings");
         assertNull(result.offload());
         assertNull(result.offloadAgent());
+    }
+
+    @Test
+    void withDropsTheNicLosesWhatTheHostHasNoRoomForAndTheRecordsHoldTheRest()
+    {
+        final Path capture = SyntheticTraffic.manyFlows(dir.resolve("many.pcap"), 2_000, 20);
+        final ProbeConfig base = ProbeConfig.defaults(2).withTimeouts(new FlowTimeouts(2_000, 60_000, 2_000, 1_000));
+        final EmulatedNicConfig tinyRings = new EmulatedNicConfig().hostRingBytes(4096);
+        for (final OffloadConfig offload : new OffloadConfig[]{
+            OffloadConfig.nicOnly(tinyRings), OffloadConfig.offload(tinyRings)})
+        {
+            final ProbeRuns.Run run = ProbeRuns.run(base.withOffload(offload.withDropWhenHostRingFull(true)), capture);
+            final ProbeResult result = run.result();
+            final String name = offload.offloadFlows() ? "offload" : "NIC only";
+            final long drops = result.capture().nicDrops();
+            assertTrue(drops > 0, name + ": a 4 KiB host ring overflows when nobody waits for it");
+            assertEquals(0, result.capture().ringFullWaits(), name + ": the capture thread never waited");
+            assertEquals(drops, result.nic().hostRingDrops(), name + ": the NIC counted every drop");
+            assertEquals(result.capture().accounted(), result.hostPackets() + result.nic().hwPackets() + drops,
+                name + ": host + hardware + lost at the NIC = accounted");
+            assertEquals(result.capture().accounted() - drops, run.recordPackets(),
+                name + ": every packet that was not lost is in a record");
+            assertEquals(result.capture().wireBytes() - result.capture().nicDropBytes(),
+                run.records().stream().mapToLong(r -> r.l2Octets()).sum(), name + ": and so is every byte");
+            assertEquals(0, result.liveFlowsAtEnd(), name + ": flows left in a cache");
+        }
     }
 }

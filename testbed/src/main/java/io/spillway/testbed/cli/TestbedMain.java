@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 @Command(
     name = "testbed",
     description = "Spillway testbed: synthetic captures and benchmark harness.",
-    subcommands = GenerateCommand.class)
+    subcommands = {GenerateCommand.class, AbCommand.class})
 public final class TestbedMain implements Callable<Integer>
 {
     @Spec

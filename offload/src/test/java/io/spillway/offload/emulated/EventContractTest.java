@@ -124,15 +124,9 @@ class EventContractTest
             driver.nic.unlearn(flow);
         }
         final long elapsed = System.nanoTime() - start;
+        // Only the lower bound is asserted: a busy wait guarantees it, while an upper bound on a shared machine
+        // would measure the machine, not the device.
         assertTrue(elapsed >= 20 * cost, "20 device calls took " + elapsed + " ns");
-
-        final NicDriver free = new NicDriver(NicDriver.config());
-        final long freeStart = System.nanoTime();
-        for (int flow = 1; flow <= 10; flow++)
-        {
-            free.learn(flow, flow, OffloadAction.COUNT_AND_DROP);
-        }
-        assertTrue(System.nanoTime() - freeStart < 10 * cost, "without a cost, learns are quick");
     }
 
     @Test

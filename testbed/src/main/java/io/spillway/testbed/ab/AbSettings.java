@@ -1,6 +1,7 @@
 package io.spillway.testbed.ab;
 
 import io.spillway.testbed.generator.GeneratorSpec;
+import io.spillway.testbed.generator.PayloadKind;
 import io.spillway.testbed.source.ReplaySource;
 
 /**
@@ -22,6 +23,9 @@ import io.spillway.testbed.source.ReplaySource;
  * @param newFlowsPerSecond    a fixed number of new flows per second for every cell, or 0 for the lifetime rule
  * @param nicLearnRate         the emulated NIC's learns per second
  * @param nicProgrammingCostNs what each learn or unlearn costs the offload thread (a busy wait)
+ * @param payload              random (nothing for DPI to recognise: it inspects every flow to its packet budget, the
+ *                             paper's worst case) or realistic (protocol openings DPI classifies at a flow's first
+ *                             packet, so that DPI hands flows to the offload early)
  */
 public record AbSettings(
     long packetsPerSecond,
@@ -36,16 +40,17 @@ public record AbSettings(
     double flowLifetimeSeconds,
     double newFlowsPerSecond,
     long nicLearnRate,
-    long nicProgrammingCostNs)
+    long nicProgrammingCostNs,
+    PayloadKind payload)
 {
     /** The probe's threads with offload: capture, one worker per queue, offload, export. */
     private static final int THREADS_BESIDES_WORKERS = 3;
 
     public AbSettings
     {
-        if (pacing == null)
+        if (pacing == null || payload == null)
         {
-            throw new IllegalArgumentException("no pacing");
+            throw new IllegalArgumentException("no pacing or no payload");
         }
         if (packetsPerSecond < 1 || !(seconds > 0) || Double.isNaN(warmupSeconds) || queues < 1 ||
             !(flowLifetimeSeconds > 0) ||
@@ -88,7 +93,7 @@ public record AbSettings(
     public GeneratorSpec spec(final int activeFlows)
     {
         return new GeneratorSpec(packets(activeFlows), activeFlows, newFlowsPerSecond(activeFlows), frameSize,
-            packetsPerSecond, seed, 0, udpShare);
+            packetsPerSecond, seed, 0, udpShare).withPayload(payload);
     }
 
     /** New flows per second for a cell of {@code activeFlows}: fixed, or the lifetime rule. */

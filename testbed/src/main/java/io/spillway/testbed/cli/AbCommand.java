@@ -7,6 +7,7 @@ import io.spillway.testbed.ab.AbSettings;
 import io.spillway.testbed.ab.Matrix;
 import io.spillway.testbed.ab.MatrixOutcome;
 import io.spillway.testbed.generator.GeneratorSpec;
+import io.spillway.testbed.generator.PayloadKind;
 import io.spillway.testbed.source.ReplaySource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,6 +107,11 @@ public final class AbCommand implements Callable<Integer>
     @Option(names = "--udp-share", paramLabel = "F", description = "Share of UDP flows (default: ${DEFAULT-VALUE}).")
     private double udpShare = 0.5;
 
+    @Option(names = "--payload", paramLabel = "KIND", description = "random: nothing for DPI to recognise, every "
+        + "flow inspected to its packet budget (the paper's worst case); realistic: HTTP, TLS, DNS and QUIC openings "
+        + "that nDPI classifies at a flow's first packet (default: ${DEFAULT-VALUE}).")
+    private String payload = "random";
+
     @Option(names = "--no-dpi", description = "Run only the DPI-off cells (no nDPI needed).")
     private boolean noDpi;
 
@@ -171,8 +177,17 @@ public final class AbCommand implements Callable<Integer>
             default -> throw new ParameterException(commandSpec.commandLine(),
                 "--pacing must be auto, busy or burst: " + pacing);
         };
+        final PayloadKind payloadKind;
+        try
+        {
+            payloadKind = PayloadKind.parse(payload);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(commandSpec.commandLine(), "--payload: " + ex.getMessage());
+        }
         return new AbSettings(rate, max, wait, warmup, seconds, queues, seed, packetSize, udpShare, flowLifetime,
-            newFlowsPerSecond, nicLearnRate, Math.round(nicProgrammingCostUs * 1000));
+            newFlowsPerSecond, nicLearnRate, Math.round(nicProgrammingCostUs * 1000), payloadKind);
     }
 
     private List<Integer> flowCounts()

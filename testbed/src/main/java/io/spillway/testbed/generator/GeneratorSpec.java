@@ -43,6 +43,8 @@ public record GeneratorSpec(
     public static final long MAX_PACKETS_PER_SECOND = 1_000_000_000L;
     /** Flow serial numbers are spread over 46 address bits, which keeps every 5-tuple of a capture unique. */
     public static final long MAX_FLOWS = 1L << 46;
+    /** Payload bytes a TLS ClientHello or HTTP request opening takes at most, with the bundled server names. */
+    public static final int LONGEST_TCP_OPENING = 512;
 
     public GeneratorSpec
     {
@@ -163,11 +165,62 @@ public record GeneratorSpec(
         return Math.max(size, FrameEncoder.headerLength(ipv6, udp));
     }
 
+    /**
+     * The longest frame a packet of this spec can have, openings aside: the largest size drawn, the headers of a
+     * kind of flow that occurs when they are longer, or, with realistic payload, a DNS query, which DNS flows repeat
+     * in every packet.
+     */
+    public int longestFrame()
+    {
+        int longest = 0;
+        for (final boolean ipv6 : new boolean[]{false, true})
+        {
+            for (final boolean udp : new boolean[]{false, true})
+            {
+                if (occurs(ipv6, udp))
+                {
+                    longest = Math.max(longest, frameLength(frameMix.largest(), ipv6, udp));
+                    if (udp && payload == PayloadKind.REALISTIC)
+                    {
+                        longest = Math.max(longest, FrameEncoder.headerLength(ipv6, true) +
+                            DnsQuery.naturalLength(ServerNames.longestLength()));
+                    }
+                }
+            }
+        }
+        return longest;
+    }
+
+    /**
+     * The longest first frame of a flow. A realistic opening outgrows the size drawn for it: a QUIC Initial carries
+     * at least 1,200 bytes of UDP payload, a TLS ClientHello or an HTTP request a few hundred (bounded here by
+     * {@link #LONGEST_TCP_OPENING}).
+     */
+    public int longestOpeningFrame()
+    {
+        if (payload != PayloadKind.REALISTIC)
+        {
+            return longestFrame();
+        }
+        return Math.max(longestFrame(), Math.max(
+            udpShare > 0 ? FrameEncoder.headerLength(true, true) + QuicInitial.MIN_DATAGRAM : 0,
+            udpShare < 1 ? FrameEncoder.headerLength(true, false) + LONGEST_TCP_OPENING : 0));
+    }
+
+    /** Flows the capture can hold at most: the window at the start and those started during it. */
+    public long flowsAtMost()
+    {
+        return (long)Math.ceil(activeFlows + newFlowsPerSecond * packets / packetsPerSecond) + 1;
+    }
+
+    private boolean occurs(final boolean ipv6, final boolean udp)
+    {
+        return (ipv6 ? ipv6Share > 0 : ipv6Share < 1) && (udp ? udpShare > 0 : udpShare < 1);
+    }
+
     /** Whether flows of this kind can occur and get frames of the smallest size longer than requested. */
     public boolean enlarges(final boolean ipv6, final boolean udp)
     {
-        final boolean kindOccurs = (ipv6 ? ipv6Share > 0 : ipv6Share < 1) && (udp ? udpShare > 0 : udpShare < 1);
-
-        return kindOccurs && frameLength(ipv6, udp) > frameSize;
+        return occurs(ipv6, udp) && frameLength(ipv6, udp) > frameSize;
     }
 }

@@ -25,6 +25,12 @@ final class ServerNames
         return NAMES;
     }
 
+    /** Characters of the longest name. */
+    static int longestLength()
+    {
+        return NAMES.stream().mapToInt(String::length).max().orElse(0);
+    }
+
     /** The names as ASCII bytes, in the order of {@link #all()}. */
     static byte[][] ascii()
     {

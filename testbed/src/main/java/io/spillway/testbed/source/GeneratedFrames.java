@@ -45,10 +45,15 @@ public final class GeneratedFrames implements AutoCloseable
         this.generationNanos = generationNanos;
     }
 
-    /** Bytes a region for {@code spec} needs: every frame at the longest length of its kinds of flow, plus a header. */
+    /**
+     * Bytes a region for {@code spec} needs, a header included with every frame: every frame at the spec's longest,
+     * and the first frame of every flow at the longest opening.
+     */
     public static long bytesNeeded(final GeneratorSpec spec)
     {
-        return spec.packets() * stride(largestFrame(spec));
+        final long openings = Math.min(spec.packets(), spec.flowsAtMost());
+        return spec.packets() * stride(spec.longestFrame()) +
+            openings * (stride(spec.longestOpeningFrame()) - stride(spec.longestFrame()));
     }
 
     /** Runs the generator into a new region sized for {@code spec}. */
@@ -118,22 +123,5 @@ public final class GeneratedFrames implements AutoCloseable
     public void close()
     {
         arena.close();
-    }
-
-    /** The longest frame of the kinds of flow (IP version, transport) the spec can produce. */
-    private static int largestFrame(final GeneratorSpec spec)
-    {
-        int largest = spec.frameSize();
-        for (final boolean ipv6 : new boolean[]{false, true})
-        {
-            for (final boolean udp : new boolean[]{false, true})
-            {
-                if (spec.enlarges(ipv6, udp))
-                {
-                    largest = Math.max(largest, spec.frameLength(ipv6, udp));
-                }
-            }
-        }
-        return largest;
     }
 }

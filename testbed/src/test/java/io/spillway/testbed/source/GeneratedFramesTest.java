@@ -86,6 +86,29 @@ class GeneratedFramesTest
     }
 
     @Test
+    void realisticOpeningsAndFrameMixesFitTheRegionWithoutSizingEveryFrameForAnOpening()
+    {
+        final GeneratorSpec spec = new GeneratorSpec(200_000, 5_000, 2_000, 60, 100_000, 3, 0.5, 0.5)
+            .withFrameMix(io.spillway.testbed.generator.FrameMix.parse("64:7,594:4,1518:1"))
+            .withPayload(io.spillway.testbed.generator.PayloadKind.REALISTIC);
+        try (GeneratedFrames frames = GeneratedFrames.generate(spec))
+        {
+            assertEquals(spec.packets(), frames.packets());
+            assertTrue(frames.usedBytes() <= GeneratedFrames.bytesNeeded(spec));
+        }
+        assertTrue(GeneratedFrames.bytesNeeded(spec) < spec.packets() * GeneratedFrames.stride(1518) * 1.1,
+            "openings are reserved once a flow, not once a packet");
+        final GeneratorSpec small = new GeneratorSpec(200_000, 5_000, 2_000, 60, 100_000, 3, 0.5, 0.5)
+            .withPayload(io.spillway.testbed.generator.PayloadKind.REALISTIC);
+        try (GeneratedFrames frames = GeneratedFrames.generate(small))
+        {
+            assertTrue(frames.usedBytes() <= GeneratedFrames.bytesNeeded(small));
+        }
+        assertTrue(GeneratedFrames.bytesNeeded(small) < small.packets() * GeneratedFrames.stride(300),
+            "60-byte frames with realistic openings: " + GeneratedFrames.bytesNeeded(small) + " bytes");
+    }
+
+    @Test
     void generatedRateAndFlowsAreWithinFivePercentOfTheRequest()
     {
         // Flows get 100 packets a second each and live 10 s, so every one is seen from its start.

@@ -93,7 +93,7 @@ public final class AbCommand implements Callable<Integer>
     private long seed = 1;
 
     @Option(names = "--new-flows-per-sec", paramLabel = "R", description = "New flows per second in every cell "
-        + "(default: active flows / --flow-lifetime, the paper's 10% birth rate).")
+        + "(default: active flows / --flow-lifetime, the paper's 10%% birth rate).")
     private double newFlowsPerSecond;
 
     @Option(names = "--flow-lifetime", paramLabel = "S", description = "Without --new-flows-per-sec, flows live S "

@@ -80,6 +80,7 @@ class AbCommandTest
         "--flows, 0",
         "--flows, many",
         "--pacing, sometimes",
+        "--payload, bogus",
         "--warmup, -2",
         "--udp-share, 2",
     })
@@ -87,6 +88,25 @@ class AbCommandTest
     {
         assertEquals(2, run("ab", "--no-dpi", option, value, "--out", directory.toString()), option + " " + value);
         assertTrue(err.toString().contains(option), err.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ab", "generate"})
+    void helpFormatsEveryOptionWithoutPicocliWarnings(final String subcommand)
+    {
+        final java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        try
+        {
+            assertEquals(0, run(subcommand, "--help"));
+        }
+        finally
+        {
+            System.setErr(saved);
+        }
+        assertEquals("", warnings.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(out.toString().contains("--seed"), out.toString());
     }
 
     private int run(final String... arguments)

@@ -105,8 +105,7 @@ public record AbSettings(
     /** Flows a cell can see at most: those active at its start and those started during it, at most one a packet. */
     public long flowsAtMost(final int activeFlows)
     {
-        final double scheduled = activeFlows + newFlowsPerSecond(activeFlows) * (warmupSeconds(activeFlows) + seconds);
-        return (long)Math.min(Math.ceil(scheduled), packets(activeFlows));
+        return spec(activeFlows).flowsAtMost();
     }
 
     /**

@@ -207,10 +207,13 @@ public record GeneratorSpec(
             udpShare < 1 ? FrameEncoder.headerLength(true, false) + LONGEST_TCP_OPENING : 0));
     }
 
-    /** Flows the capture can hold at most: the window at the start and those started during it. */
+    /**
+     * Flows the capture can hold at most: those active at its start and those started during it, and no more than
+     * one a packet (a flow without a packet is not in the capture).
+     */
     public long flowsAtMost()
     {
-        return (long)Math.ceil(activeFlows + newFlowsPerSecond * packets / packetsPerSecond) + 1;
+        return (long)Math.min(Math.ceil(activeFlows + newFlowsPerSecond * packets / packetsPerSecond), packets);
     }
 
     private boolean occurs(final boolean ipv6, final boolean udp)

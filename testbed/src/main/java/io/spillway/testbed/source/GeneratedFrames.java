@@ -51,9 +51,8 @@ public final class GeneratedFrames implements AutoCloseable
      */
     public static long bytesNeeded(final GeneratorSpec spec)
     {
-        final long openings = Math.min(spec.packets(), spec.flowsAtMost());
         return spec.packets() * stride(spec.longestFrame()) +
-            openings * (stride(spec.longestOpeningFrame()) - stride(spec.longestFrame()));
+            spec.flowsAtMost() * (stride(spec.longestOpeningFrame()) - stride(spec.longestFrame()));
     }
 
     /** Runs the generator into a new region sized for {@code spec}. */

@@ -10,6 +10,7 @@ import io.spillway.offload.emulated.EmulatedSmartNic;
 import io.spillway.probe.capture.CaptureFileException;
 import io.spillway.probe.capture.CaptureFiles;
 import io.spillway.probe.capture.PacketSource;
+import io.spillway.probe.dpi.DpiUntil;
 import io.spillway.probe.flow.FlowTimeouts;
 import io.spillway.probe.pipeline.OffloadConfig;
 import io.spillway.probe.pipeline.Probe;
@@ -97,6 +98,12 @@ public final class ProbeCommand implements Callable<Integer>
             "ndpiReader 4.2: 81 for TCP, 25 for others).")
     private int dpiMaxPackets;
 
+    @Option(names = "--dpi-until", paramLabel = "final|detected",
+        description = "final: inspect a flow until nDPI has nothing more to learn, as ndpiReader does (default); " +
+            "detected: stop as soon as the application is known, which offloads flows sooner and spends less DPI " +
+            "time, but skips later metadata (the TLS certificate, the DNS answer) that can refine the application.")
+    private String dpiUntil = DpiUntil.FINAL.optionValue();
+
     @Option(names = "--nic", paramLabel = "MODEL",
         description = "Receive through a SmartNIC: 'emulated', the model of the NT200A02 flow manager " +
             "(docs/offload.md). Default: packets go straight to the workers.")
@@ -150,6 +157,7 @@ public final class ProbeCommand implements Callable<Integer>
             config = ProbeConfig.defaults(queues).withMaxFlows(maxFlows)
                 .withTimeouts(FlowTimeouts.ofSeconds(idleTimeout, activeTimeout))
                 .withOffload(offloadConfig())
+                .withDpiUntil(DpiUntil.parse(dpiUntil))
                 .withDpi(noDpi ? null : Dpi.load(), dpiMaxPackets);
         }
         catch (final IllegalArgumentException ex)

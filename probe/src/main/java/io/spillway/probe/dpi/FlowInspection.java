@@ -52,6 +52,7 @@ public final class FlowInspection implements FlowListener, AutoCloseable
     private final MemorySegment serverNames;
     private final int maxTcpPackets;
     private final int maxOtherPackets;
+    private final boolean untilDetected;
     private final UnsafeBuffer serverName = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer appName = new UnsafeBuffer(ByteBuffer.allocateDirect(Classifier.MAX_APP_NAME_LENGTH));
     private final UnsafeBuffer categoryName =
@@ -68,9 +69,11 @@ public final class FlowInspection implements FlowListener, AutoCloseable
      * @param dpi        the loaded DPI library; this worker gets its own classifier from it
      * @param capacity   the flow cache's capacity (slots)
      * @param maxPackets packets to inspect before giving up; 0 for ndpiReader's budget (see {@link #budget})
+     * @param until      whether inspection ends at nDPI's final verdict or as soon as the application is known
      */
-    public FlowInspection(final Dpi dpi, final int capacity, final int maxPackets)
+    public FlowInspection(final Dpi dpi, final int capacity, final int maxPackets, final DpiUntil until)
     {
+        this.untilDetected = until == DpiUntil.DETECTED;
         this.classifier = dpi.newClassifier();
         this.states = new DpiStatePool(classifier.flowStateSize(), capacity, OffHeapMemory::allocate);
         this.verdicts = OffHeapMemory.allocate((long)capacity * VERDICT_LENGTH, arena);
@@ -133,7 +136,7 @@ public final class FlowInspection implements FlowListener, AutoCloseable
         final int packets = (verdicts.get(BYTE, base + PACKETS) & 0xFF) + 1;
         verdicts.set(BYTE, base + PACKETS, (byte)Math.min(packets, 255));
         final int protocol = descriptor.getByte(offset + PacketDescriptor.PROTOCOL) & 0xFF;
-        if (Verdict.isFinal(verdict))
+        if (Verdict.isFinal(verdict) || (untilDetected && verdict == Verdict.DETECTED))
         {
             conclude(slot, stateIndex);
         }
@@ -146,7 +149,7 @@ public final class FlowInspection implements FlowListener, AutoCloseable
 
     /**
      * Whether the flow's inspection is over: its verdict is final (classified, or given up after the packet budget),
-     * or it will not be inspected at all (layer-3 only, no DPI state free). Offload waits for this.
+     * or detected with {@link DpiUntil#DETECTED}, or it will not be inspected at all (layer-3 only, no DPI state free). Offload waits for this.
      */
     public boolean isConcluded(final int slot)
     {
@@ -260,7 +263,7 @@ public final class FlowInspection implements FlowListener, AutoCloseable
         return stateIndex;
     }
 
-    /** Keeps the classifier's final answer for the flow and frees its DPI state. */
+    /** Keeps the classifier's answer (final, or detected with {@link DpiUntil#DETECTED}) and frees the DPI state. */
     private void conclude(final int slot, final int stateIndex)
     {
         final long base = (long)slot * VERDICT_LENGTH;

@@ -1,6 +1,7 @@
 package io.spillway.probe.pipeline;
 
 import io.spillway.dpi.Dpi;
+import io.spillway.probe.dpi.DpiUntil;
 import io.spillway.probe.flow.FlowTimeouts;
 
 /**
@@ -13,12 +14,14 @@ import io.spillway.probe.flow.FlowTimeouts;
  * @param ringBytes    capacity of each ring between threads (a power of two)
  * @param dpi          the loaded DPI library, or null to run without DPI
  * @param dpiMaxPackets packets inspected per flow before giving up; 0 for ndpiReader's budget
+ * @param dpiUntil     whether a flow's inspection ends when nDPI has nothing more to learn or as soon as the
+ *                     application is known
  * @param offload      the emulated SmartNIC as receive path and flow offload device, or null to read packets
  *                     straight into the workers
  */
 public record ProbeConfig(
     int queues, int maxFlows, FlowTimeouts timeouts, int batchPackets, int ringBytes, Dpi dpi, int dpiMaxPackets,
-    OffloadConfig offload)
+    DpiUntil dpiUntil, OffloadConfig offload)
 {
     public static final int DEFAULT_MAX_FLOWS = 1 << 20;
     public static final int DEFAULT_BATCH_PACKETS = 64;
@@ -38,6 +41,10 @@ public record ProbeConfig(
         {
             throw new IllegalArgumentException("ring capacity must be a power of two: " + ringBytes);
         }
+        if (dpiUntil == null)
+        {
+            throw new IllegalArgumentException("no --dpi-until");
+        }
         if (dpiMaxPackets < 0 || dpiMaxPackets > 255)
         {
             throw new IllegalArgumentException("--dpi-max-packets must be between 1 and 255, not " + dpiMaxPackets);
@@ -47,28 +54,39 @@ public record ProbeConfig(
     public static ProbeConfig defaults(final int queues)
     {
         return new ProbeConfig(queues, DEFAULT_MAX_FLOWS, FlowTimeouts.DEFAULT, DEFAULT_BATCH_PACKETS,
-            DEFAULT_RING_BYTES, null, 0, null);
+            DEFAULT_RING_BYTES, null, 0, DpiUntil.FINAL, null);
     }
 
     public ProbeConfig withMaxFlows(final int maxFlows)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, offload);
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, dpiUntil,
+            offload);
     }
 
     public ProbeConfig withTimeouts(final FlowTimeouts timeouts)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, offload);
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, dpiUntil,
+            offload);
     }
 
     /** DPI with {@code dpi} (null: off), inspecting at most {@code maxPackets} per flow (0: ndpiReader's). */
     public ProbeConfig withDpi(final Dpi dpi, final int maxPackets)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, maxPackets, offload);
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, maxPackets, dpiUntil,
+            offload);
+    }
+
+    /** Inspection of a flow ends when nDPI's verdict is final, or as soon as the application is known. */
+    public ProbeConfig withDpiUntil(final DpiUntil dpiUntil)
+    {
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, dpiUntil,
+            offload);
     }
 
     /** Packets through the emulated SmartNIC, offloading flows or not ({@link OffloadConfig}); null: without. */
     public ProbeConfig withOffload(final OffloadConfig offload)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, offload);
+        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, dpiUntil,
+            offload);
     }
 }

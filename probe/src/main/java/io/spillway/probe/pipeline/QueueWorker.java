@@ -74,7 +74,7 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler, Ho
         this.hostRing = hostRing;
         this.offloadFinished = offloadFinished;
         this.inspection = config.dpi() == null ? null :
-            new FlowInspection(config.dpi(), config.maxFlows(), config.dpiMaxPackets());
+            new FlowInspection(config.dpi(), config.maxFlows(), config.dpiMaxPackets(), config.dpiUntil());
         this.cache = new FlowCache(queue, config.maxFlows(), config.timeouts(), this, inspection);
         this.offloader = deferrals == null ? null :
             new FlowOffloader(cache, inspection, deferrals, results, config.offload().afterPackets());

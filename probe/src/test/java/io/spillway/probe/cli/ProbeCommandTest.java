@@ -140,6 +140,8 @@ class ProbeCommandTest
         assertTrue(stderr.contains("lots"), stderr);
         assertEquals(ProbeCommand.EXIT_USAGE, run("--queues", "2"));
         assertTrue(stderr.contains("--read"), stderr);
+        assertEquals(ProbeCommand.EXIT_USAGE, run("-r", "x.pcap", "--dpi-until", "soon"));
+        assertTrue(stderr.contains("--dpi-until must be 'final' or 'detected', not 'soon'"), stderr);
     }
 
     @Test

@@ -8,7 +8,8 @@ import io.spillway.probe.pipeline.ProbeConfig;
 import io.spillway.probe.pipeline.ProbeRuns;
 import io.spillway.probe.reference.Conversation;
 import io.spillway.probe.reference.TestCaptures;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Spillway's application labels against ndpiReader 4.2's (the same nDPI, a different engine around
  * it) on every shared capture, matching flows by protocol, endpoints and VLAN. At least 99% of
- * ndpiReader's flows must get the same label; every disagreement is printed with its reason.
+ * ndpiReader's flows must get the same label; every disagreement is printed with its reason. The same holds when
+ * inspection stops as soon as the application is known ({@code --dpi-until detected}).
  */
 class NdpiAgreementTest
 {
@@ -32,12 +35,16 @@ class NdpiAgreementTest
     private static final Set<String> TUNNELS = Set.of("4in4tunnel.pcap", "6in4tunnel.pcap", "gre.pcapng",
         "teredo.pcap", "vxlan.pcap", "dtls.pcap", "zoom.pcap", "syslog.pcap");
 
+    /** ndpiReader's flows per capture, computed once for both runs. */
+    private static final Map<Path, List<NdpiReader.Flow>> REFERENCE = new ConcurrentHashMap<>();
+
     private record Key(String l4, Conversation endpoints, int vlan)
     {
     }
 
-    @Test
-    void labelsAgreeWithNdpiReaderOnAtLeast99PercentOfFlows() throws Exception
+    @ParameterizedTest
+    @EnumSource(DpiUntil.class)
+    void labelsAgreeWithNdpiReaderOnAtLeast99PercentOfFlows(final DpiUntil until) throws Exception
     {
         final Dpi dpi = Dpi.load();
         long flows = 0;
@@ -47,7 +54,8 @@ class NdpiAgreementTest
         for (final Path capture : TestCaptures.all())
         {
             final String name = capture.getFileName().toString();
-            final ProbeRuns.Run run = ProbeRuns.run(ProbeConfig.defaults(2).withDpi(dpi, 0), capture);
+            final ProbeRuns.Run run = ProbeRuns.run(ProbeConfig.defaults(2).withDpi(dpi, 0).withDpiUntil(until),
+                capture);
             final DpiStats stats = run.result().dpi();
             assertEquals(0, stats.liveStatesAtEnd(), name + ": every DPI state is freed");
             assertEquals(0, stats.notInspected(), name + ": every flow could be inspected");
@@ -59,7 +67,7 @@ class NdpiAgreementTest
                 ours.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r);
                 oursAnyVlan.computeIfAbsent(withoutVlan(key(r)), k -> new ArrayList<>()).add(r);
             }
-            for (final NdpiReader.Flow reference : NdpiReader.flows(capture))
+            for (final NdpiReader.Flow reference : reference(capture))
             {
                 flows++;
                 final List<Key> candidates = keys(reference);
@@ -86,12 +94,24 @@ class NdpiAgreementTest
         }
 
         final double agreement = 100.0 * agreeing / flows;
-        System.out.printf(Locale.ROOT, "ndpiReader agreement: %d of %d flows (%.2f%%); %d disagreements, %d of " +
-            "them inner flows of tunnels%n  %s%n", agreeing, flows, agreement, disagreements.size(), tunnelled,
-            String.join("\n  ", disagreements));
+        System.out.printf(Locale.ROOT, "ndpiReader agreement, --dpi-until %s: %d of %d flows (%.2f%%); %d " +
+            "disagreements, %d of them inner flows of tunnels%n  %s%n", until.optionValue(), agreeing, flows, agreement,
+            disagreements.size(), tunnelled, String.join("\n  ", disagreements));
         assertTrue(flows > 2000, "the captures hold thousands of flows");
         assertTrue(agreement >= 99.0, String.format(Locale.ROOT, "agreement %.2f%% < 99%%:%n  %s", agreement,
             String.join("\n  ", disagreements)));
+    }
+
+    private static List<NdpiReader.Flow> reference(final Path capture) throws Exception
+    {
+        final List<NdpiReader.Flow> known = REFERENCE.get(capture);
+        if (known != null)
+        {
+            return known;
+        }
+        final List<NdpiReader.Flow> flows = NdpiReader.flows(capture);
+        REFERENCE.put(capture, flows);
+        return flows;
     }
 
     private static String reason(final List<RecordedFlow> records, final boolean tunnelCapture)

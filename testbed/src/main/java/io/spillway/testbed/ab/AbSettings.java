@@ -1,5 +1,6 @@
 package io.spillway.testbed.ab;
 
+import io.spillway.probe.dpi.DpiUntil;
 import io.spillway.testbed.generator.GeneratorSpec;
 import io.spillway.testbed.generator.PayloadKind;
 import io.spillway.testbed.source.ReplaySource;
@@ -26,6 +27,8 @@ import io.spillway.testbed.source.ReplaySource;
  * @param payload              random (nothing for DPI to recognise: it inspects every flow to its packet budget, the
  *                             paper's worst case) or realistic (protocol openings DPI classifies at a flow's first
  *                             packet, so that DPI hands flows to the offload early)
+ * @param dpiUntil             the probe's {@code --dpi-until}: inspect a flow until nDPI's verdict is final, or only
+ *                             until its application is known
  */
 public record AbSettings(
     long packetsPerSecond,
@@ -41,16 +44,17 @@ public record AbSettings(
     double newFlowsPerSecond,
     long nicLearnRate,
     long nicProgrammingCostNs,
-    PayloadKind payload)
+    PayloadKind payload,
+    DpiUntil dpiUntil)
 {
     /** The probe's threads with offload: capture, one worker per queue, offload, export. */
     private static final int THREADS_BESIDES_WORKERS = 3;
 
     public AbSettings
     {
-        if (pacing == null || payload == null)
+        if (pacing == null || payload == null || dpiUntil == null)
         {
-            throw new IllegalArgumentException("no pacing or no payload");
+            throw new IllegalArgumentException("no pacing, payload or --dpi-until");
         }
         if (packetsPerSecond < 1 || !(seconds > 0) || Double.isNaN(warmupSeconds) || queues < 1 ||
             !(flowLifetimeSeconds > 0) ||

@@ -70,7 +70,8 @@ final class CellRunner
         final ProbeConfig config = ProbeConfig.defaults(settings.queues())
             .withMaxFlows(cacheFlowsPerQueue(settings, cell.activeFlows()))
             .withOffload(offload)
-            .withDpi(cell.dpi() ? dpi : null, 0);
+            .withDpi(cell.dpi() ? dpi : null, 0)
+            .withDpiUntil(settings.dpiUntil());
 
         final RecordTotals totals = new RecordTotals();
         final ProbeCounters counters = new ProbeCounters();

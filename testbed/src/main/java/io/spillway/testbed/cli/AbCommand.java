@@ -3,6 +3,7 @@ package io.spillway.testbed.cli;
 import io.spillway.dpi.Dpi;
 import io.spillway.dpi.DpiUnavailableException;
 import io.spillway.offload.emulated.EmulatedNicConfig;
+import io.spillway.probe.dpi.DpiUntil;
 import io.spillway.testbed.ab.AbSettings;
 import io.spillway.testbed.ab.Matrix;
 import io.spillway.testbed.ab.MatrixOutcome;
@@ -112,6 +113,11 @@ public final class AbCommand implements Callable<Integer>
         + "that nDPI classifies at a flow's first packet (default: ${DEFAULT-VALUE}).")
     private String payload = "random";
 
+    @Option(names = "--dpi-until", paramLabel = "final|detected", description = "As the probe's: final inspects a "
+        + "flow until nDPI has nothing more to learn (default); detected stops once the application is known and "
+        + "hands the flow to the offload then (docs/offload.md).")
+    private String dpiUntil = DpiUntil.FINAL.optionValue();
+
     @Option(names = "--no-dpi", description = "Run only the DPI-off cells (no nDPI needed).")
     private boolean noDpi;
 
@@ -178,6 +184,7 @@ public final class AbCommand implements Callable<Integer>
                 "--pacing must be auto, busy or burst: " + pacing);
         };
         final PayloadKind payloadKind;
+        final DpiUntil dpiUntil;
         try
         {
             payloadKind = PayloadKind.parse(payload);
@@ -186,8 +193,17 @@ public final class AbCommand implements Callable<Integer>
         {
             throw new ParameterException(commandSpec.commandLine(), "--payload: " + ex.getMessage());
         }
+        try
+        {
+            dpiUntil = DpiUntil.parse(this.dpiUntil);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ParameterException(commandSpec.commandLine(), ex.getMessage());
+        }
         return new AbSettings(rate, max, wait, warmup, seconds, queues, seed, packetSize, udpShare, flowLifetime,
-            newFlowsPerSecond, nicLearnRate, Math.round(nicProgrammingCostUs * 1000), payloadKind);
+            newFlowsPerSecond, nicLearnRate, Math.round(nicProgrammingCostUs * 1000), payloadKind,
+            dpiUntil);
     }
 
     private List<Integer> flowCounts()

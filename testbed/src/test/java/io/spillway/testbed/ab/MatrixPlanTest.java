@@ -1,6 +1,7 @@
 package io.spillway.testbed.ab;
 
 import io.spillway.offload.emulated.EmulatedNicConfig;
+import io.spillway.probe.dpi.DpiUntil;
 import io.spillway.testbed.generator.PayloadKind;
 import io.spillway.testbed.source.ReplaySource;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class MatrixPlanTest
 {
     private static final AbSettings SETTINGS = new AbSettings(500_000, false, ReplaySource.Pacing.BURST, -1, 10, 1,
         1, 60, 0.5, 10, 0, EmulatedNicConfig.DEFAULT_LEARN_RATE, EmulatedNicConfig.DEFAULT_PROGRAMMING_COST_NS,
-            PayloadKind.RANDOM);
+            PayloadKind.RANDOM, DpiUntil.FINAL);
 
     @Test
     void everyFlowCountGetsFourCellsAndTheTrafficOfThePaperRule()
@@ -60,7 +61,7 @@ class MatrixPlanTest
         assertEquals(10, SETTINGS.warmupSeconds(10_000), 1e-9);
         final AbSettings fixedNewFlows = new AbSettings(500_000, false, ReplaySource.Pacing.BURST, -1, 10, 1, 1, 60,
             0.5, 10, 10_000, EmulatedNicConfig.DEFAULT_LEARN_RATE, EmulatedNicConfig.DEFAULT_PROGRAMMING_COST_NS,
-            PayloadKind.RANDOM);
+            PayloadKind.RANDOM, DpiUntil.FINAL);
         assertEquals(1, fixedNewFlows.warmupSeconds(10_000), 1e-9, "10K flows at 10K new/s live 1 s");
         assertEquals(10, fixedNewFlows.warmupSeconds(1_000_000), 1e-9, "100 s lifetimes: capped");
         assertEquals(ReplaySource.Pacing.BURST, AbSettings.automaticPacing(1, 2));

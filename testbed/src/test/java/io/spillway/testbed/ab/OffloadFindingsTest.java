@@ -2,6 +2,7 @@ package io.spillway.testbed.ab;
 
 import io.spillway.dpi.Dpi;
 import io.spillway.offload.emulated.EmulatedNicConfig;
+import io.spillway.probe.dpi.DpiUntil;
 import io.spillway.testbed.source.GeneratedFrames;
 import io.spillway.testbed.generator.PayloadKind;
 import io.spillway.testbed.source.ReplaySource;
@@ -33,12 +34,13 @@ class OffloadFindingsTest
     private final List<CellResult> fewNewFlows = new ArrayList<>();
     private CellResult manyNewFlows;
     private CellResult realisticDpiOffload;
+    private CellResult realisticDetectedOffload;
 
     @BeforeAll
     void runTheCells() throws Exception
     {
         final Dpi dpi = Dpi.load();
-        final AbSettings few = settings(0, PayloadKind.RANDOM);
+        final AbSettings few = settings(0, PayloadKind.RANDOM, DpiUntil.FINAL);
         try (GeneratedFrames frames = GeneratedFrames.generate(few.spec(FLOWS)))
         {
             final CellRunner runner = new CellRunner(few, dpi);
@@ -51,13 +53,15 @@ class OffloadFindingsTest
                 }
             }
         }
-        final AbSettings realistic = settings(0, PayloadKind.REALISTIC);
+        final AbSettings realistic = settings(0, PayloadKind.REALISTIC, DpiUntil.FINAL);
+        final AbSettings realisticDetected = settings(0, PayloadKind.REALISTIC, DpiUntil.DETECTED);
         try (GeneratedFrames frames = GeneratedFrames.generate(realistic.spec(FLOWS)))
         {
-            realisticDpiOffload = new CellRunner(realistic, dpi).run(
-                new AbCell(FLOWS, realistic.newFlowsPerSecond(FLOWS), true, true), frames, null);
+            final AbCell cell = new AbCell(FLOWS, realistic.newFlowsPerSecond(FLOWS), true, true);
+            realisticDpiOffload = new CellRunner(realistic, dpi).run(cell, frames, null);
+            realisticDetectedOffload = new CellRunner(realisticDetected, dpi).run(cell, frames, null);
         }
-        final AbSettings many = settings(10_000, PayloadKind.RANDOM);
+        final AbSettings many = settings(10_000, PayloadKind.RANDOM, DpiUntil.FINAL);
         try (GeneratedFrames frames = GeneratedFrames.generate(many.spec(FLOWS)))
         {
             manyNewFlows = new CellRunner(many, dpi).run(new AbCell(FLOWS, 10_000, true, false), frames, null);
@@ -116,6 +120,28 @@ class OffloadFindingsTest
         assertTrue(realisticDpiOffload.exact(), realisticDpiOffload.exactnessProblem());
     }
 
+    /**
+     * With {@code --dpi-until detected} a flow goes to the offload at the opening that names its application, so
+     * recognisable traffic gets the paper's gain with DPI on: every flow costs the host about its first packet, as
+     * with DPI off.
+     */
+    @Test
+    void withDpiUntilDetectedRecognisedFlowsReachTheOffloadAtTheirOpening()
+    {
+        final CellResult dpiOff = cell(true, false);
+        assertTrue(realisticDetectedOffload.hostPercent() <= 10,
+            "realistic payload, --dpi-until detected: " + realisticDetectedOffload.hostPercent() + "% to the host");
+        assertTrue(realisticDetectedOffload.hostPercent() < realisticDpiOffload.hostPercent() / 2,
+            "detected: " + realisticDetectedOffload.hostPercent() + "%, final: " + realisticDpiOffload.hostPercent() +
+            "%");
+        assertTrue(realisticDetectedOffload.hostPercent() < 3 * dpiOff.hostPercent(),
+            "detected: " + realisticDetectedOffload.hostPercent() + "%, DPI off: " + dpiOff.hostPercent() + "%");
+        assertTrue(realisticDetectedOffload.dpiPacketsInspected() < realisticDpiOffload.dpiPacketsInspected(),
+            "fewer packets inspected: " + realisticDetectedOffload.dpiPacketsInspected() + " vs " +
+            realisticDpiOffload.dpiPacketsInspected());
+        assertTrue(realisticDetectedOffload.exact(), realisticDetectedOffload.exactnessProblem());
+    }
+
     @Test
     void everyCellAccountsForEveryPacketOfferedAndNotLostAtTheNic()
     {
@@ -152,9 +178,11 @@ class OffloadFindingsTest
     }
 
     /** 1 s of warm-up (cold start), 2 s measured; new flows from the flow lifetime rule (10 s) or fixed. */
-    private static AbSettings settings(final double newFlowsPerSecond, final PayloadKind payload)
+    private static AbSettings settings(final double newFlowsPerSecond, final PayloadKind payload,
+        final DpiUntil dpiUntil)
     {
         return new AbSettings(RATE, false, ReplaySource.Pacing.BURST, 1, 2, 1, 7, 60, 0.5, 10, newFlowsPerSecond,
-            EmulatedNicConfig.DEFAULT_LEARN_RATE, EmulatedNicConfig.DEFAULT_PROGRAMMING_COST_NS, payload);
+            EmulatedNicConfig.DEFAULT_LEARN_RATE, EmulatedNicConfig.DEFAULT_PROGRAMMING_COST_NS, payload,
+            dpiUntil);
     }
 }

@@ -11,6 +11,8 @@
  * serialises open and close.
  */
 #include <jni.h>
+#include <malloc.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -93,6 +95,63 @@ struct glue
     struct ndpi_detection_module_struct *ndpi;
     struct spillway_result *result;
 };
+
+/*
+ * nDPI's heap, counted: everything nDPI allocates goes through ndpi_malloc and ndpi_free, which call
+ * these once set_ndpi_malloc/set_ndpi_free installed them (at load, before any module exists). The
+ * count is malloc_usable_size, so a block nDPI allocated otherwise and freed here only skews the
+ * count, never the heap. Relaxed atomics: modules on several worker threads allocate at once.
+ */
+static _Atomic int64_t heap_bytes;
+static _Atomic int64_t heap_peak_bytes;
+
+static void *counting_malloc(size_t size)
+{
+    void *block = malloc(size);
+    if (block != NULL)
+    {
+        const int64_t usable = (int64_t)malloc_usable_size(block);
+        const int64_t live = atomic_fetch_add_explicit(&heap_bytes, usable, memory_order_relaxed) + usable;
+        int64_t peak = atomic_load_explicit(&heap_peak_bytes, memory_order_relaxed);
+        while (live > peak && !atomic_compare_exchange_weak_explicit(
+            &heap_peak_bytes, &peak, live, memory_order_relaxed, memory_order_relaxed))
+        {
+        }
+    }
+    return block;
+}
+
+static void counting_free(void *block)
+{
+    if (block != NULL)
+    {
+        atomic_fetch_sub_explicit(&heap_bytes, (int64_t)malloc_usable_size(block), memory_order_relaxed);
+        free(block);
+    }
+}
+
+JNIEXPORT jint JNICALL JNI_OnLoad(UNUSED JavaVM *vm, UNUSED void *reserved)
+{
+    set_ndpi_malloc(counting_malloc);
+    set_ndpi_free(counting_free);
+    return JNI_VERSION_1_8;
+}
+
+JNIEXPORT jlong JNICALL Java_io_spillway_dpi_NdpiNative_heapBytes(UNUSED JNIEnv *env, UNUSED jclass cls)
+{
+    return atomic_load_explicit(&heap_bytes, memory_order_relaxed);
+}
+
+JNIEXPORT jlong JNICALL Java_io_spillway_dpi_NdpiNative_heapPeakBytes(UNUSED JNIEnv *env, UNUSED jclass cls)
+{
+    return atomic_load_explicit(&heap_peak_bytes, memory_order_relaxed);
+}
+
+JNIEXPORT void JNICALL Java_io_spillway_dpi_NdpiNative_resetHeapPeak(UNUSED JNIEnv *env, UNUSED jclass cls)
+{
+    atomic_store_explicit(&heap_peak_bytes, atomic_load_explicit(&heap_bytes, memory_order_relaxed),
+        memory_order_relaxed);
+}
 
 static inline struct glue *glue_of(jlong handle)
 {

@@ -98,6 +98,27 @@ public final class Dpi
         return flowStateSize;
     }
 
+    /**
+     * Bytes nDPI holds on the C heap now: its detection modules' tables and what dissectors allocate per flow (TLS
+     * reassembly buffers, HTTP URLs, names), beyond the flow states the Java side pools. Counted by the glue.
+     */
+    public long nativeHeapBytes()
+    {
+        return NdpiNative.heapBytes();
+    }
+
+    /** The most {@link #nativeHeapBytes()} has been since the library loaded or the last reset. */
+    public long nativeHeapPeakBytes()
+    {
+        return NdpiNative.heapPeakBytes();
+    }
+
+    /** Starts a new peak from the bytes held now. */
+    public void resetNativeHeapPeak()
+    {
+        NdpiNative.resetHeapPeak();
+    }
+
     /** A new detection engine for one worker thread. */
     public NdpiClassifier newClassifier()
     {

@@ -74,4 +74,12 @@ final class NdpiNative
 
     /** Writes the category name to the scratch area; returns its length (0 for an invalid id). */
     static native int categoryName(long handle, int category);
+
+    /** Bytes nDPI holds on the C heap now, over all modules and flows (malloc's usable size). */
+    static native long heapBytes();
+
+    /** The most {@link #heapBytes()} has been since load or the last {@link #resetHeapPeak()}. */
+    static native long heapPeakBytes();
+
+    static native void resetHeapPeak();
 }

@@ -141,7 +141,7 @@ class RealCaptureTest
     }
 
     /** "TCP a:1 b:2" with the endpoints in a fixed order, or null for packets other than TCP/UDP. */
-    private static String key(final CaptureReader.IpPacket ip) throws UnknownHostException
+    static String key(final CaptureReader.IpPacket ip) throws UnknownHostException
     {
         final ByteBuffer bytes = ByteBuffer.wrap(ip.frame());
         final int offset = ip.ipOffset();

@@ -222,6 +222,9 @@ final class AbReport
             String.format(Locale.ROOT, "%.0f", r.rssDeltaBytes() / 1e6));
         figure(results, "resident memory per flow created, bytes (measured)", r -> Double.isNaN(r.rssBytesPerFlow()) ?
             "n/a" : String.format(Locale.ROOT, "%.0f", r.rssBytesPerFlow()));
+        figure(results, "of which nDPI's C heap at its peak, bytes per flow created (measured)",
+            r -> !r.cell().dpi() || Double.isNaN(r.dpiHeapBytesPerFlow()) ? "-" :
+                String.format(Locale.ROOT, "%.0f", r.dpiHeapBytesPerFlow()));
         line("");
         line("Resident memory is the process's: it includes the emulated NIC's table (about 170 bytes per entry, " +
             "allocated and zeroed up front at the capacity shown, in every cell, offload on or off) and the JVM " +

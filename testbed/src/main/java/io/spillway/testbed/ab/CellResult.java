@@ -29,6 +29,9 @@ package io.spillway.testbed.ab;
  * @param dpiStateBytes       computed: bytes of nDPI state a flow holds while it is being inspected (0: DPI off)
  * @param rssDeltaBytes       measured: the process's peak resident memory during the cell less its size before
  *                            (-1 when /proc could not be read)
+ * @param dpiHeapPeakBytes    measured: the most nDPI held on the C heap during the cell less what it held before: the
+ *                            workers' detection modules and what dissectors allocated for inspected flows (0: DPI
+ *                            off); part of {@code rssDeltaBytes}
  */
 public record CellResult(
     AbCell cell,
@@ -69,7 +72,8 @@ public record CellResult(
     double cacheBytesPerFlow,
     int dpiBytesPerFlow,
     int dpiStateBytes,
-    long rssDeltaBytes)
+    long rssDeltaBytes,
+    long dpiHeapPeakBytes)
 {
     /** Share of the offered packets that reached the host, in %: in the steady state (else over the cell). */
     public double hostPercent()
@@ -152,6 +156,12 @@ public record CellResult(
     public double wallSeconds()
     {
         return wallNs / 1e9;
+    }
+
+    /** nDPI's C heap at its peak per flow the cell created (modules included): DPI's share of the resident figure. */
+    public double dpiHeapBytesPerFlow()
+    {
+        return flowsCreated == 0 ? Double.NaN : (double)dpiHeapPeakBytes / flowsCreated;
     }
 
     /** Measured resident memory per flow the cell created; NaN when not measured. */

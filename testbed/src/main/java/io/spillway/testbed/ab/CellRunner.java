@@ -81,6 +81,11 @@ final class CellRunner
         System.gc();
         final boolean peakReset = ProcessMemory.resetPeak();
         final long residentBefore = ProcessMemory.residentBytes();
+        final long dpiHeapBefore = cell.dpi() ? dpi.nativeHeapBytes() : 0;
+        if (cell.dpi())
+        {
+            dpi.resetNativeHeapPeak();
+        }
         final ProbeResult result;
         final ReplaySource source = paced ? ReplaySource.paced(frames, settings.pacing()) :
             ReplaySource.atMaximumRate(frames);
@@ -97,12 +102,15 @@ final class CellRunner
         }
         final long peak = ProcessMemory.peakResidentBytes();
         final long rssDelta = peakReset && peak >= 0 && residentBefore >= 0 ? peak - residentBefore : -1;
-        return result(cell, nicCapacity, paced, source, result, totals, SteadyState.of(window), rssDelta);
+        final long dpiHeapPeak = cell.dpi() ? dpi.nativeHeapPeakBytes() - dpiHeapBefore : 0;
+        return result(cell, nicCapacity, paced, source, result, totals, SteadyState.of(window), rssDelta,
+            dpiHeapPeak);
     }
 
     private CellResult result(
         final AbCell cell, final int nicCapacity, final boolean paced, final ReplaySource source,
-        final ProbeResult result, final RecordTotals totals, final SteadyState steadyState, final long rssDelta)
+        final ProbeResult result, final RecordTotals totals, final SteadyState steadyState, final long rssDelta,
+        final long dpiHeapPeak)
     {
         final CaptureStats capture = result.capture();
         final NicStats nic = result.nic();
@@ -147,7 +155,8 @@ final class CellRunner
             result.queues().getFirst().bytesPerIPv4Flow(),
             cell.dpi() ? FlowInspection.verdictBytes() : 0,
             cell.dpi() ? stateBytes(dpi) : 0,
-            rssDelta);
+            rssDelta,
+            dpiHeapPeak);
     }
 
     /** nDPI's per-flow state, rounded to a cache line as the state pool lays it out. */

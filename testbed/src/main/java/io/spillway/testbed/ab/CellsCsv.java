@@ -76,6 +76,8 @@ final class CellsCsv
         new Column("dpi_state_bytes_while_inspected_computed", CellResult::dpiStateBytes),
         new Column("rss_delta_bytes_measured", CellResult::rssDeltaBytes),
         new Column("rss_bytes_per_flow_measured", CellResult::rssBytesPerFlow),
+        new Column("dpi_heap_peak_bytes_measured", CellResult::dpiHeapPeakBytes),
+        new Column("dpi_heap_bytes_per_flow_measured", CellResult::dpiHeapBytesPerFlow),
         new Column("exactness_problem", CellResult::exactnessProblem));
 
     static

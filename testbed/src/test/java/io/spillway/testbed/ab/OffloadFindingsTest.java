@@ -143,6 +143,23 @@ class OffloadFindingsTest
     }
 
     @Test
+    void dpiCellsMeasureNdpisHeapAndOthersHaveNone()
+    {
+        for (final CellResult cell : fewNewFlows)
+        {
+            if (cell.cell().dpi())
+            {
+                assertTrue(cell.dpiHeapPeakBytes() > 1_000_000,
+                    cell.cell().name() + ": a detection module alone holds megabytes: " + cell.dpiHeapPeakBytes());
+            }
+            else
+            {
+                assertEquals(0, cell.dpiHeapPeakBytes(), cell.cell().name());
+            }
+        }
+    }
+
+    @Test
     void everyCellAccountsForEveryPacketOfferedAndNotLostAtTheNic()
     {
         final List<CellResult> all = new ArrayList<>(fewNewFlows);

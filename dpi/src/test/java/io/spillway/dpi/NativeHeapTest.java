@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NativeHeapTest
 {
+    private static final int FLOWS = 100;
+    private static final int CLIENT = TestPackets.ipv4(10, 0, 0, 1);
+    private static final int SERVER = TestPackets.ipv4(10, 16, 0, 1);
+    private static final long START_MS = 1_700_000_000_000L;
+
     @Test
     void nDpisHeapGrowsWithModulesAndInspectedFlowsAndComesBackToWhereItWas() throws Exception
     {
@@ -71,5 +77,59 @@ class NativeHeapTest
             assertTrue(dpi.nativeHeapPeakBytes() - before >= inspecting, "the peak saw the inspecting flows");
         }
         assertEquals(before, dpi.nativeHeapBytes(), "closing the module gave every byte back");
+    }
+
+    /**
+     * nDPI 4.2's TLS dissector gives every TCP flow with payload a 2,048-byte record reassembly buffer until the flow's
+     * DPI ends; UDP flows of random bytes get nothing. This is most of DPI's memory per flow beyond its state on the
+     * worst-case traffic (docs/testbed.md).
+     */
+    @Test
+    void aTcpFlowNdpiCannotRecogniseHoldsATlsReassemblyBufferUntilItsInspectionEnds() throws Exception
+    {
+        final Dpi dpi = Dpi.load();
+        try (NdpiClassifier classifier = dpi.newClassifier();
+            DpiStatePool pool = new DpiStatePool(classifier.flowStateSize(), 2 * FLOWS);
+            Arena arena = Arena.ofConfined())
+        {
+            final UnsafeBuffer packet = new UnsafeBuffer(arena.allocate(2048, 8).address(), 2048);
+            final SplittableRandom random = new SplittableRandom(5);
+            final byte[] payload = new byte[18];
+            final long before = dpi.nativeHeapBytes();
+            for (int f = 0; f < FLOWS; f++)
+            {
+                final long state = pool.address(pool.allocate());
+                classifier.startFlow(state);
+                for (int p = 0; p < 4; p++)
+                {
+                    random.nextBytes(payload);
+                    final int length = TestPackets.tcp4(packet, 0, CLIENT + f, SERVER, 40_000, 5_000,
+                        1_000 + p * payload.length, 0, TestPackets.ACK | TestPackets.PSH, payload);
+                    classifier.processPacket(state, packet.addressOffset(), length, START_MS + p);
+                }
+            }
+            final long tcpBytes = dpi.nativeHeapBytes() - before;
+            for (int f = 0; f < FLOWS; f++)
+            {
+                final long state = pool.address(pool.allocate());
+                classifier.startFlow(state);
+                for (int p = 0; p < 4; p++)
+                {
+                    random.nextBytes(payload);
+                    final int length = TestPackets.udp4(packet, 0, CLIENT + f, SERVER, 40_000, 5_000, payload);
+                    classifier.processPacket(state, packet.addressOffset(), length, START_MS + p);
+                }
+            }
+            final long udpBytes = dpi.nativeHeapBytes() - before - tcpBytes;
+
+            assertTrue(tcpBytes >= FLOWS * 2048L && tcpBytes < FLOWS * 2200L,
+                "a 2 KB buffer per TCP flow: " + tcpBytes / FLOWS + " bytes per flow");
+            assertEquals(0, udpBytes, "nothing per UDP flow of random bytes");
+            for (int index = 0; index < 2 * FLOWS; index++)
+            {
+                classifier.endFlow(pool.address(index));
+            }
+            assertEquals(before, dpi.nativeHeapBytes(), "ending the flows freed the buffers");
+        }
     }
 }

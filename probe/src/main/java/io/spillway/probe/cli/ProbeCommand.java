@@ -111,7 +111,7 @@ public final class ProbeCommand implements Callable<Integer>
 
     @Option(names = "--offload", paramLabel = "BACKEND",
         description = "Hand flows to the NIC's hardware flow table, which counts their later packets: 'emulated' " +
-            "(with --nic emulated). A flow is offloaded once classified, or with --no-dpi after " +
+            "(with --nic emulated). A flow is offloaded once classified (see --dpi-until), or with --no-dpi after " +
             "--offload-after-packets of its packets.")
     private String offload;
 

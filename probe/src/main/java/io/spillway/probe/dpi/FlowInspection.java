@@ -149,7 +149,8 @@ public final class FlowInspection implements FlowListener, AutoCloseable
 
     /**
      * Whether the flow's inspection is over: its verdict is final (classified, or given up after the packet budget),
-     * or detected with {@link DpiUntil#DETECTED}, or it will not be inspected at all (layer-3 only, no DPI state free). Offload waits for this.
+     * or detected with {@link DpiUntil#DETECTED}, or it will not be inspected at all (layer-3 only, no DPI state
+     * free). Offload waits for this.
      */
     public boolean isConcluded(final int slot)
     {

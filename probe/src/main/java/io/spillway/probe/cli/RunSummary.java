@@ -123,11 +123,11 @@ final class RunSummary
             n(offload.failed(LearnResult.DEVICE_ERROR)), n(offload.notEligible()), n(offload.noRoom()),
             n(offload.requestsNotQueued()));
         out.printf(Locale.ROOT, "           given back: idle %s, tcp end %s, unlearned %s, drained %s; duplicates " +
-            "prevented %s; events ignored: stale %s, out of state %s; unlearns %s%n",
+            "prevented %s; events ignored: stale %s, out of state %s; unlearns %s (%s taken back at active timeout)%n",
             n(offload.expired(ExpiryCause.IDLE_TIMEOUT)), n(offload.expired(ExpiryCause.TCP_END)),
             n(offload.expired(ExpiryCause.SOFTWARE_UNLEARN)), n(offload.expired(ExpiryCause.DRAIN)),
             n(offload.duplicatesPrevented()), n(offload.staleEvents()), n(offload.outOfStateEvents()),
-            n(offload.unlearns()));
+            n(offload.unlearns()), n(offload.renewals()));
         out.printf(Locale.ROOT, "  counted  host %s packets (%s bytes), hardware %s packets (%s bytes)%n",
             n(result.hostPackets()), n(result.hostBytes()), n(offload.hwPackets()), n(offload.hwBytes()));
     }

@@ -31,9 +31,12 @@ import java.nio.ByteBuffer;
  * <p>
  * Offload: a flow handed to an offload device is PENDING (requested) then OFFLOADED (learned); while it is either,
  * the device owns it: the sweep does not expire it and eviction skips it, and only the device's expiry event ends it
- * ({@link #expireOffloaded}), with the device's counters merged into its record. A flow is requested at most once:
- * a refused or failed request leaves it in SOFTWARE for good. At most three quarters of the cache may be
- * device-owned ({@link #hasOffloadRoom}), so eviction always finds a software flow.
+ * ({@link #expireOffloaded}), with the device's counters merged into its record. A refused or failed request leaves
+ * it in SOFTWARE for good. At the active timeout an OFFLOADED flow is taken back from the device (see
+ * {@link OffloadedActiveTimeout}): its record is exported with the device's counters, and the flow continues from
+ * NONE with a new generation, so that it is offloaded again and stale events about the old rule are ignored. At
+ * most three quarters of the cache may be device-owned ({@link #hasOffloadRoom}), so eviction always finds a
+ * software flow.
  */
 public final class FlowCache implements AutoCloseable
 {
@@ -67,6 +70,8 @@ public final class FlowCache implements AutoCloseable
     static final int STATE_FIN_REV = 0x04;
     static final int STATE_RST = 0x08;
     static final int STATE_OFFLOAD = 0x30;
+    /** OFFLOADED and being taken back from the device for its active timeout. */
+    static final int STATE_RENEWING = 0x40;
 
     /** Offload states (bits of the entry's state byte): not decided yet. */
     public static final int OFFLOAD_NONE = 0x00;
@@ -115,6 +120,7 @@ public final class FlowCache implements AutoCloseable
     private int evictionCursor;
     private int deviceOwned;
     private final int offloadLimit;
+    private OffloadedActiveTimeout offloadedActiveTimeout;
 
     /** Written once per batch so the JIT keeps the prefetching loads of {@link #prefetch}. */
     private long prefetchSink;
@@ -341,6 +347,12 @@ public final class FlowCache implements AutoCloseable
         }
     }
 
+    /** Who takes an OFFLOADED flow back from the device when its record is due; without one it waits for its end. */
+    public void offloadedActiveTimeout(final OffloadedActiveTimeout offloadedActiveTimeout)
+    {
+        this.offloadedActiveTimeout = offloadedActiveTimeout;
+    }
+
     /** The flow's {@link FlowId}: this queue, the slot and the slot's current generation. */
     public long flowId(final int slot)
     {
@@ -416,13 +428,16 @@ public final class FlowCache implements AutoCloseable
         offloadState(slot, OFFLOAD_SOFTWARE);
     }
 
-    /** The next OFFLOADED flow at or after {@code fromSlot}, or -1: for unlearning every one at shutdown. */
+    /**
+     * The next OFFLOADED flow at or after {@code fromSlot} not already being taken back, or -1: for unlearning every
+     * one at shutdown.
+     */
     public int nextOffloaded(final int fromSlot)
     {
         for (int slot = Math.max(0, fromSlot); slot < highWater; slot++)
         {
             final int state = state(slot);
-            if ((state & STATE_LIVE) != 0 && (state & STATE_OFFLOAD) == OFFLOAD_OFFLOADED)
+            if ((state & STATE_LIVE) != 0 && (state & (STATE_OFFLOAD | STATE_RENEWING)) == OFFLOAD_OFFLOADED)
             {
                 return slot;
             }
@@ -476,6 +491,32 @@ public final class FlowCache implements AutoCloseable
         final int reason = endReason == FlowEndReason.FORCED_END && isClosed(state) ?
             FlowEndReason.END_OF_FLOW : endReason;
         expire(slot, reason, hardware);
+    }
+
+    /** Whether the flow is being taken back from the device for its active timeout. */
+    public boolean isRenewing(final int slot)
+    {
+        return (state(slot) & STATE_RENEWING) != 0;
+    }
+
+    /**
+     * The device gave back a flow taken back for its active timeout: exports its record (reason active timeout) with
+     * the device's counters merged, and continues the flow from NONE with zero counters and a new generation (a new
+     * flowId: a late or duplicated event about the old rule finds no flow).
+     */
+    public void renewOffloaded(final int slot, final HardwareCounts hardware)
+    {
+        final int state = state(slot);
+        if ((state & STATE_RENEWING) == 0 || !isDeviceOwned(state))
+        {
+            throw new IllegalStateException("slot " + slot + " is not being taken back from the offload device");
+        }
+        exportRecord(slot, FlowEndReason.ACTIVE_TIMEOUT, false, hardware);
+        resetCounters(slot);
+        deviceOwned--;
+        final long base = (long)slot * ENTRY_LENGTH;
+        entries.set(BYTE, base + STATE, (byte)(state & ~(STATE_OFFLOAD | STATE_RENEWING) | OFFLOAD_NONE));
+        entries.set(BYTE, base + GENERATION, (byte)(entries.get(BYTE, base + GENERATION) + 1));
     }
 
     public int liveFlows()
@@ -705,14 +746,24 @@ public final class FlowCache implements AutoCloseable
     private void checkExpiry(final int slot)
     {
         final int state = state(slot);
-        if ((state & STATE_LIVE) == 0 || isDeviceOwned(state))
+        if ((state & STATE_LIVE) == 0)
         {
-            // A device-owned flow ends with the device's expiry event; the host part of a long one is only split
-            // by a counter overflow.
             return;
         }
         final long base = (long)slot * ENTRY_LENGTH;
         final int now = (int)nowMs;
+        if (isDeviceOwned(state))
+        {
+            // A device-owned flow ends with the device's expiry event. An OFFLOADED one whose record is due is taken
+            // back from the device, which holds its counters.
+            if ((state & (STATE_OFFLOAD | STATE_RENEWING)) == OFFLOAD_OFFLOADED && offloadedActiveTimeout != null &&
+                hasPackets(base) && now - recordStart(base) >= timeouts.activeMs() &&
+                offloadedActiveTimeout.onDue(slot))
+            {
+                entries.set(BYTE, base + STATE, (byte)(state | STATE_RENEWING));
+            }
+            return;
+        }
         final long quiet = now - lastSeen(base);
         if (isClosed(state) && quiet >= timeouts.tcpCloseMs())
         {

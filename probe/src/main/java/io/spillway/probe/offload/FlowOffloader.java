@@ -7,6 +7,7 @@ import io.spillway.offload.OffloadFlowKey;
 import io.spillway.probe.dpi.FlowInspection;
 import io.spillway.probe.flow.FlowCache;
 import io.spillway.probe.flow.HardwareCounts;
+import io.spillway.probe.flow.OffloadedActiveTimeout;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -18,12 +19,15 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * <p>
  * A flow is requested once, when it is ready: its DPI verdict is final (DPI on), or the host counted
  * {@code afterPackets} of its packets (DPI off). From then on the flow is PENDING, then OFFLOADED, and its packets
- * still arriving from the NIC's buffer are counted by the host without a second request. A request that cannot be
- * queued, a refusal and a failure all leave the flow in software, counted. An event whose flowId names no live flow
- * (its slot was recycled) or a flow not in the state the event expects (a duplicate) is counted and ignored.
+ * still arriving from the NIC's buffer are counted by the host without a second request. When an OFFLOADED flow's
+ * record is due (active timeout), it is unlearned; the device's final counters go into that record and the flow
+ * starts over, to be requested again at its next packet: one request per flow and active-timeout period. A request
+ * that cannot be queued, a refusal and a failure all leave the flow in software, counted. An event whose flowId names
+ * no live flow (its slot was recycled, or the flow was renewed) or a flow not in the state the event expects (a
+ * duplicate) is counted and ignored.
  * Nothing here allocates per packet or per event.
  */
-public final class FlowOffloader implements MessageHandler
+public final class FlowOffloader implements MessageHandler, OffloadedActiveTimeout
 {
     private final FlowCache cache;
     private final FlowInspection inspection;
@@ -43,6 +47,7 @@ public final class FlowOffloader implements MessageHandler
     private long staleEvents;
     private long outOfStateEvents;
     private long unlearns;
+    private long renewals;
     private long hwPackets;
     private long hwBytes;
 
@@ -69,6 +74,7 @@ public final class FlowOffloader implements MessageHandler
         this.deferrals = deferrals;
         this.results = results;
         this.afterPackets = afterPackets;
+        cache.offloadedActiveTimeout(this);
     }
 
     /** After the flow cache (and DPI) took a packet of the flow in {@code slot}: requests offload once it is ready. */
@@ -89,6 +95,18 @@ public final class FlowOffloader implements MessageHandler
                 // SOFTWARE: decided, the host counts it.
             }
         }
+    }
+
+    /** The flow's record is due: unlearn it, unless shutting down (all are unlearned then) or the ring is full. */
+    @Override
+    public boolean onDue(final int slot)
+    {
+        if (shuttingDown || !send(OffloadMessages.UNLEARN, cache.flowId(slot)))
+        {
+            return false;
+        }
+        unlearns++;
+        return true;
     }
 
     /** Applies up to {@code limit} results and expiry events from the agent; returns how many. */
@@ -150,7 +168,8 @@ public final class FlowOffloader implements MessageHandler
     public OffloadStats stats()
     {
         return new OffloadStats(requests, requestsNotQueued, notEligible, noRoom, learned, failedByCause.clone(),
-            duplicatesPrevented, expiredByCause.clone(), staleEvents, outOfStateEvents, unlearns, hwPackets, hwBytes);
+            duplicatesPrevented, expiredByCause.clone(), staleEvents, outOfStateEvents, unlearns, renewals, hwPackets,
+            hwBytes);
     }
 
     @Override
@@ -258,7 +277,15 @@ public final class FlowOffloader implements MessageHandler
             buffer.getByte(index + OffloadMessages.FWD_TCP_FLAGS) & 0xFF,
             buffer.getByte(index + OffloadMessages.REV_TCP_FLAGS) & 0xFF,
             buffer.getLong(index + OffloadMessages.LAST_SEEN_NS) / 1_000_000L);
-        cache.expireOffloaded(slot, endReason(cause), hardware);
+        if (cause == ExpiryCause.SOFTWARE_UNLEARN && cache.isRenewing(slot) && !shuttingDown)
+        {
+            cache.renewOffloaded(slot, hardware);
+            renewals++;
+        }
+        else
+        {
+            cache.expireOffloaded(slot, endReason(cause), hardware);
+        }
         expiredByCause[cause > 0 && cause < expiredByCause.length ? cause : 0]++;
         hwPackets += hardware.packets();
         hwBytes += hardware.bytes();

@@ -17,7 +17,9 @@ import io.spillway.offload.LearnResult;
  * @param expiredByCause      flows the device gave back with their counters, indexed by {@link ExpiryCause}
  * @param staleEvents         events for a flow that no longer exists (its slot was recycled): ignored
  * @param outOfStateEvents    events for a flow not in the state they expect (duplicates): ignored
- * @param unlearns            unlearns sent (at shutdown)
+ * @param unlearns            unlearns sent (at shutdown, and for offloaded flows whose record was due)
+ * @param renewals            offloaded flows taken back at their active timeout: their record exported with the
+ *                            device's counters, the flow continued and offloaded again
  * @param hwPackets           packets the device counted, merged into records
  * @param hwBytes             frame bytes the device counted, merged into records
  */
@@ -33,6 +35,7 @@ public record OffloadStats(
     long staleEvents,
     long outOfStateEvents,
     long unlearns,
+    long renewals,
     long hwPackets,
     long hwBytes)
 {
@@ -82,7 +85,8 @@ public record OffloadStats(
             notEligible + other.notEligible, noRoom + other.noRoom, learned + other.learned,
             sum(failedByCause, other.failedByCause), duplicatesPrevented + other.duplicatesPrevented,
             sum(expiredByCause, other.expiredByCause), staleEvents + other.staleEvents,
-            outOfStateEvents + other.outOfStateEvents, unlearns + other.unlearns, hwPackets + other.hwPackets,
+            outOfStateEvents + other.outOfStateEvents, unlearns + other.unlearns, renewals + other.renewals,
+            hwPackets + other.hwPackets,
             hwBytes + other.hwBytes);
     }
 

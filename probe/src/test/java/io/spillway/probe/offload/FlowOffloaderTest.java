@@ -136,6 +136,68 @@ class FlowOffloaderTest
     }
 
     @Test
+    void anOffloadedFlowDueAtTheActiveTimeoutIsUnlearnedExportedAndOffloadedAgain()
+    {
+        start(16);
+        final int slot = packet(A, 1, B, 53);
+        final long first = cache.flowId(slot);
+        drainDeferrals();
+        result(OffloadMessages.LEARN_DONE, first);
+        offloader.pollResults(10);
+
+        // The sweep visits every flow once a sweep period.
+        cache.advanceTime(T0);
+        cache.advanceTime(T0 + FlowTimeouts.DEFAULT.activeMs() - FlowTimeouts.DEFAULT.sweepPeriodMs());
+        assertEquals(List.of(), drainDeferrals(), "not due yet");
+        cache.advanceTime(T0 + FlowTimeouts.DEFAULT.activeMs());
+        assertEquals(List.of(new Message(OffloadMessages.UNLEARN, first)), drainDeferrals(), "due: taken back");
+        assertTrue(cache.isRenewing(slot));
+        cache.advanceTime(T0 + 2 * FlowTimeouts.DEFAULT.activeMs());
+        assertEquals(List.of(), drainDeferrals(), "asked once");
+        assertEquals(-1, cache.nextOffloaded(0), "a flow being taken back is not unlearned again at shutdown");
+
+        expired(first, ExpiryCause.SOFTWARE_UNLEARN, 7);
+        expired(first, ExpiryCause.SOFTWARE_UNLEARN, 7);
+        offloader.pollResults(10);
+        assertEquals(1, records.size());
+        assertEquals(FlowEndReason.ACTIVE_TIMEOUT, records.get(0).endReason());
+        assertEquals(8, records.get(0).packets(), "the host's first packet and the device's 7");
+        assertEquals(7, records.get(0).hwPackets());
+        assertEquals(1, cache.liveFlows(), "the flow goes on");
+        assertEquals(0, cache.deviceOwnedFlows());
+        assertEquals(FlowCache.OFFLOAD_NONE, cache.offloadState(slot));
+        assertNotEquals(first, cache.flowId(slot), "a new generation");
+        assertEquals(1, offloader.stats().renewals());
+        assertEquals(1, offloader.stats().staleEvents(), "the duplicate named the old rule");
+
+        assertEquals(slot, packet(A, 1, B, 53));
+        assertEquals(List.of(new Message(OffloadMessages.LEARN, cache.flowId(slot))), drainDeferrals(),
+            "offloaded again at its next packet");
+        assertEquals(2, offloader.stats().requests());
+    }
+
+    @Test
+    void aFlowTakenBackWhileShuttingDownEndsInsteadOfGoingOn()
+    {
+        start(16);
+        final int slot = packet(A, 1, B, 53);
+        final long flowId = cache.flowId(slot);
+        result(OffloadMessages.LEARN_DONE, flowId);
+        offloader.pollResults(10);
+        cache.advanceTime(T0);
+        cache.advanceTime(T0 + FlowTimeouts.DEFAULT.activeMs());
+        assertTrue(cache.isRenewing(slot));
+
+        offloader.beginShutdown();
+        expired(flowId, ExpiryCause.SOFTWARE_UNLEARN, 7);
+        offloader.pollResults(10);
+        assertEquals(1, records.size());
+        assertEquals(FlowEndReason.FORCED_END, records.get(0).endReason());
+        assertEquals(0, cache.liveFlows());
+        assertEquals(0, offloader.stats().renewals());
+    }
+
+    @Test
     void aRefusedOrFailedLearnLeavesTheFlowToTheHostForGood()
     {
         start(16);

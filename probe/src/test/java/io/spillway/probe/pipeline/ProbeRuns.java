@@ -85,6 +85,17 @@ public final class ProbeRuns
         }
     }
 
+    /** Runs the pipeline on {@code source}, which it closes. */
+    public static Run run(final ProbeConfig config, final PacketSource source)
+    {
+        final CollectingExporter exporter = new CollectingExporter();
+        try (source)
+        {
+            final ProbeResult result = Probe.run(config, source, List.of(exporter), null);
+            return new Run(result, exporter.records());
+        }
+    }
+
     public static Run run(final ProbeConfig config, final Path file)
     {
         return run(config, List.of(file));

@@ -139,11 +139,8 @@ class FlowOffloaderTest
     void anOffloadedFlowDueAtTheActiveTimeoutIsUnlearnedExportedAndOffloadedAgain()
     {
         start(16);
-        final int slot = packet(A, 1, B, 53);
+        final int slot = offloadedFlow();
         final long first = cache.flowId(slot);
-        drainDeferrals();
-        result(OffloadMessages.LEARN_DONE, first);
-        offloader.pollResults(10);
 
         // The sweep visits every flow once a sweep period.
         cache.advanceTime(T0);
@@ -180,10 +177,8 @@ class FlowOffloaderTest
     void aFlowTakenBackWhileShuttingDownEndsInsteadOfGoingOn()
     {
         start(16);
-        final int slot = packet(A, 1, B, 53);
+        final int slot = offloadedFlow();
         final long flowId = cache.flowId(slot);
-        result(OffloadMessages.LEARN_DONE, flowId);
-        offloader.pollResults(10);
         cache.advanceTime(T0);
         cache.advanceTime(T0 + FlowTimeouts.DEFAULT.activeMs());
         assertTrue(cache.isRenewing(slot));
@@ -336,6 +331,17 @@ class FlowOffloaderTest
     {
         final int slot = cache.onPacket(packets.v4(src, srcPort, dst, dstPort, UDP, 0, 80, T0), 0);
         offloader.onPacket(slot);
+        return slot;
+    }
+
+    /** A flow learned by the device, its request taken off the deferral ring. */
+    private int offloadedFlow()
+    {
+        final int slot = packet(A, 1, B, 53);
+        drainDeferrals();
+        result(OffloadMessages.LEARN_DONE, cache.flowId(slot));
+        offloader.pollResults(10);
+        assertEquals(FlowCache.OFFLOAD_OFFLOADED, cache.offloadState(slot));
         return slot;
     }
 

@@ -115,7 +115,7 @@ public final class AbCommand implements Callable<Integer>
 
     @Option(names = "--dpi-until", paramLabel = "final|detected", description = "As the probe's: final inspects a "
         + "flow until nDPI has nothing more to learn (default); detected stops once the application is known and "
-        + "hands the flow to the offload then (docs/offload.md).")
+        + "hands the flow to the offload then (docs/architecture.md, \"Application classification\").")
     private String dpiUntil = DpiUntil.FINAL.optionValue();
 
     @Option(names = "--no-dpi", description = "Run only the DPI-off cells (no nDPI needed).")
@@ -184,7 +184,7 @@ public final class AbCommand implements Callable<Integer>
                 "--pacing must be auto, busy or burst: " + pacing);
         };
         final PayloadKind payloadKind;
-        final DpiUntil dpiUntil;
+        final DpiUntil until;
         try
         {
             payloadKind = PayloadKind.parse(payload);
@@ -195,7 +195,7 @@ public final class AbCommand implements Callable<Integer>
         }
         try
         {
-            dpiUntil = DpiUntil.parse(this.dpiUntil);
+            until = DpiUntil.parse(dpiUntil);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -203,7 +203,7 @@ public final class AbCommand implements Callable<Integer>
         }
         return new AbSettings(rate, max, wait, warmup, seconds, queues, seed, packetSize, udpShare, flowLifetime,
             newFlowsPerSecond, nicLearnRate, Math.round(nicProgrammingCostUs * 1000), payloadKind,
-            dpiUntil);
+            until);
     }
 
     private List<Integer> flowCounts()

@@ -81,6 +81,7 @@ class AbCommandTest
         "--flows, many",
         "--pacing, sometimes",
         "--payload, bogus",
+        "--dpi-until, soon",
         "--warmup, -2",
         "--udp-share, 2",
     })

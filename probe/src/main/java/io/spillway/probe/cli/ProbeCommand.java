@@ -9,6 +9,7 @@ import io.spillway.offload.emulated.EmulatedNicConfig;
 import io.spillway.offload.emulated.EmulatedSmartNic;
 import io.spillway.probe.capture.CaptureFileException;
 import io.spillway.probe.capture.CaptureFiles;
+import io.spillway.probe.capture.PacedSource;
 import io.spillway.probe.capture.PacketSource;
 import io.spillway.probe.dpi.DpiUntil;
 import io.spillway.probe.flow.FlowTimeouts;
@@ -50,6 +51,12 @@ public final class ProbeCommand implements Callable<Integer>
     @Option(names = {"-r", "--read"}, paramLabel = "FILE", required = true,
         description = "Capture file (pcap or pcapng). Repeat to read several files in order.")
     private List<Path> files = new ArrayList<>();
+
+    @Option(names = "--replay-speed", paramLabel = "X",
+        description = "Replay the capture at the pace of its timestamps, X times as fast (1: as captured), as a " +
+            "link delivers it; with --nic emulated the offload then keeps pace with the traffic. Default: as " +
+            "fast as the probe reads.")
+    private Double replaySpeed;
 
     @Option(names = "--queues", paramLabel = "N",
         description = "Worker queues, one thread each (default: the number of cores, ${DEFAULT-VALUE}).")
@@ -154,6 +161,10 @@ public final class ProbeCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("--idle-timeout and --active-timeout must be positive");
             }
+            if (replaySpeed != null)
+            {
+                PacedSource.validSpeed(replaySpeed);
+            }
             config = ProbeConfig.defaults(queues).withMaxFlows(maxFlows)
                 .withTimeouts(FlowTimeouts.ofSeconds(idleTimeout, activeTimeout))
                 .withOffload(offloadConfig())
@@ -171,7 +182,8 @@ public final class ProbeCommand implements Callable<Integer>
 
         final List<FlowExporter> exporters = new ArrayList<>();
         final ProbeCounters counters = new ProbeCounters();
-        try (PacketSource source = CaptureFiles.open(files))
+        try (PacketSource source = replaySpeed == null ? CaptureFiles.open(files) :
+            new PacedSource(CaptureFiles.open(files), replaySpeed))
         {
             final IpfixOptions ipfix = IpfixOptions.DEFAULTS.withMtu(ipfixMtu)
                 .withTemplateRefreshSeconds(templateRefresh)

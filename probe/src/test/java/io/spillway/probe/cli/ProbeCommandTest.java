@@ -142,6 +142,8 @@ class ProbeCommandTest
         assertTrue(stderr.contains("--read"), stderr);
         assertEquals(ProbeCommand.EXIT_USAGE, run("-r", "x.pcap", "--dpi-until", "soon"));
         assertTrue(stderr.contains("--dpi-until must be 'final' or 'detected', not 'soon'"), stderr);
+        assertEquals(ProbeCommand.EXIT_USAGE, run("-r", "x.pcap", "--replay-speed", "0"));
+        assertTrue(stderr.contains("--replay-speed must be a positive number"), stderr);
     }
 
     @Test
@@ -162,6 +164,24 @@ class ProbeCommandTest
         assertTrue(stderr.contains(String.format(java.util.Locale.ROOT, "%,d counted in hardware", hardware)), stderr);
         assertTrue(stderr.contains("  offload  requests "), stderr);
         assertTrue(stderr.contains("  counted  host "), stderr);
+    }
+
+    @Test
+    void replaysACaptureAtAMultipleOfItsOwnPaceThroughTheEmulatedSmartNic() throws IOException
+    {
+        // netflix.pcap spans 90 s: 0.45 s at 200 times its pace.
+        final Path out = dir.resolve("flows.jsonl");
+        final long start = System.nanoTime();
+        final int exit = run("-r", TestCaptures.file("netflix.pcap").toString(), "--queues", "2", "--no-dpi",
+            "--nic", "emulated", "--offload", "emulated", "--replay-speed", "200", "--export", "json:" + out);
+        final long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(ProbeCommand.EXIT_OK, exit, stderr);
+        assertTrue(elapsedMs >= 440, elapsedMs + " ms");
+        final List<String> lines = Files.readAllLines(out);
+        assertEquals(1793, lines.stream()
+            .mapToLong(l -> field(l, "packetDeltaCount") + field(l, "reversePacketDeltaCount")).sum());
+        assertTrue(lines.stream().mapToLong(l -> field(l, "hardwarePacketDeltaCount")).sum() > 0, stderr);
     }
 
     @Test

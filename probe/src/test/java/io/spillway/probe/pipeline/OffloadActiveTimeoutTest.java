@@ -4,6 +4,7 @@ import io.spillway.exporter.FlowEndReason;
 import io.spillway.offload.emulated.EmulatedNicConfig;
 import io.spillway.offload.emulated.FaultInjection;
 import io.spillway.probe.capture.CaptureFiles;
+import io.spillway.probe.capture.PacedSource;
 import io.spillway.probe.flow.FlowTimeouts;
 import io.spillway.probe.flow.RecordedFlow;
 import io.spillway.probe.offload.OffloadStats;
@@ -41,7 +42,7 @@ class OffloadActiveTimeoutTest
         final EmulatedNicConfig nic = new EmulatedNicConfig().hostRingBytes(64 * 1024);
         final ProbeRuns.Run run = ProbeRuns.run(
             ProbeConfig.defaults(1).withTimeouts(TIMEOUTS).withOffload(OffloadConfig.offload(nic)),
-            new PacedSource(CaptureFiles.open(List.of(capture))));
+            new PacedSource(CaptureFiles.open(List.of(capture)), 1));
 
         OffloadRuns.assertOffloadInvariants(run, "long flow");
         final OffloadStats offload = run.result().offload();
@@ -73,7 +74,7 @@ class OffloadActiveTimeoutTest
             .bufferDelayNs(TimeUnit.MILLISECONDS.toNanos(5)).faults(faults);
         final ProbeRuns.Run run = ProbeRuns.run(
             ProbeConfig.defaults(1).withTimeouts(TIMEOUTS).withOffload(OffloadConfig.offload(nic)),
-            new PacedSource(CaptureFiles.open(List.of(capture))));
+            new PacedSource(CaptureFiles.open(List.of(capture)), 1));
 
         OffloadRuns.assertOffloadInvariants(run, "faulty device");
         assertEquals(PACKETS, run.recordPackets(), "every packet counted once");

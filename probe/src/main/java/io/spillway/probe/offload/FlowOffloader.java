@@ -17,7 +17,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * the request on the worker's deferral ring for the OffloadAgent (the worker never calls the device, whose learns
  * cost microseconds), and applies the results and expiry events the agent sends back on the result ring.
  * <p>
- * A flow is requested once, when it is ready: its DPI verdict is final (DPI on), or the host counted
+ * A flow is requested once, when it is ready: its DPI inspection concluded (DPI on), or the host counted
  * {@code afterPackets} of its packets (DPI off). From then on the flow is PENDING, then OFFLOADED, and its packets
  * still arriving from the NIC's buffer are counted by the host without a second request. When an OFFLOADED flow's
  * record is due (active timeout), it is unlearned; the device's final counters go into that record and the flow

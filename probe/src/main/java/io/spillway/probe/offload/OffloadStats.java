@@ -6,7 +6,7 @@ import io.spillway.offload.LearnResult;
 /**
  * What one worker's offload did (or the sum over workers).
  *
- * @param requests            flows handed to the OffloadAgent: one request per flow at most
+ * @param requests            flows handed to the OffloadAgent: one request per flow and active-timeout period at most
  * @param requestsNotQueued   flows left in software because the deferral ring was full
  * @param notEligible         flows left in software because a device cannot take them (layer-3 only, ports 0, TCP
  *                            closing)

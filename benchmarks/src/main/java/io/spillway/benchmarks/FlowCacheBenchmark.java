@@ -2,7 +2,7 @@ package io.spillway.benchmarks;
 
 import io.spillway.probe.flow.FlowCache;
 import io.spillway.probe.flow.FlowTimeouts;
-import io.spillway.probe.flow.PacketDescriptor;
+import io.spillway.packet.PacketDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

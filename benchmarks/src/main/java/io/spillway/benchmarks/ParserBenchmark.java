@@ -1,10 +1,10 @@
 package io.spillway.benchmarks;
 
-import io.spillway.probe.capture.CaptureFiles;
-import io.spillway.probe.capture.LinkType;
-import io.spillway.probe.capture.PacketSource;
-import io.spillway.probe.packet.PacketParser;
-import io.spillway.probe.packet.ParsedPacket;
+import io.spillway.capture.file.CaptureFiles;
+import io.spillway.packet.LinkType;
+import io.spillway.device.PacketSource;
+import io.spillway.packet.PacketParser;
+import io.spillway.packet.ParsedPacket;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,7 +1,7 @@
 package io.spillway.benchmarks;
 
-import io.spillway.probe.flow.PacketDescriptor;
-import io.spillway.probe.packet.ParsedPacket;
+import io.spillway.packet.PacketDescriptor;
+import io.spillway.packet.ParsedPacket;
 import org.agrona.MutableDirectBuffer;
 
 /** Deterministic IPv4 UDP flow keys by flow number, written as packet descriptors. */

@@ -5,10 +5,10 @@ import io.spillway.dpi.Dpi;
 import io.spillway.dpi.DpiStatePool;
 import io.spillway.dpi.Verdict;
 import io.spillway.exporter.FlowRecord;
-import io.spillway.probe.flow.FlowKey;
+import io.spillway.packet.FlowKey;
 import io.spillway.probe.flow.FlowListener;
-import io.spillway.probe.flow.PacketDescriptor;
-import io.spillway.probe.memory.OffHeapMemory;
+import io.spillway.packet.PacketDescriptor;
+import io.spillway.packet.memory.OffHeapMemory;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 

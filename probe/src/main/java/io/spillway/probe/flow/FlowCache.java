@@ -1,9 +1,12 @@
 package io.spillway.probe.flow;
 
+import io.spillway.packet.FlowKey;
+import io.spillway.packet.FlowHash;
+import io.spillway.packet.PacketDescriptor;
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.exporter.FlowRecord;
 import io.spillway.offload.OffloadFlowKey;
-import io.spillway.probe.memory.OffHeapMemory;
+import io.spillway.packet.memory.OffHeapMemory;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 

@@ -1,6 +1,6 @@
 package io.spillway.probe.flow;
 
-import io.spillway.probe.memory.OffHeapMemory;
+import io.spillway.packet.memory.OffHeapMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

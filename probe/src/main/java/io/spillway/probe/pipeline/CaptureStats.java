@@ -1,7 +1,7 @@
 package io.spillway.probe.pipeline;
 
-import io.spillway.probe.packet.MalformedKind;
-import io.spillway.probe.packet.ParseStatus;
+import io.spillway.packet.MalformedKind;
+import io.spillway.packet.ParseStatus;
 
 /** What the capture thread counted. Written by that thread only; read after it has stopped. */
 public final class CaptureStats

@@ -3,7 +3,7 @@ package io.spillway.probe.pipeline;
 import io.spillway.exporter.FlowExporter;
 import io.spillway.offload.emulated.EmulatedNicConfig;
 import io.spillway.offload.emulated.EmulatedSmartNic;
-import io.spillway.probe.capture.PacketSource;
+import io.spillway.device.PacketSource;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;

@@ -1,7 +1,7 @@
 package io.spillway.probe.pipeline;
 
 import io.spillway.exporter.FlowEndReason;
-import io.spillway.probe.capture.CaptureDamage;
+import io.spillway.device.CaptureDamage;
 import io.spillway.probe.offload.OffloadStats;
 
 import java.util.List;

@@ -1,11 +1,12 @@
 package io.spillway.probe.pipeline;
+import io.spillway.packet.PacketDescriptor;
 
 /**
  * Message types on the bounded SPSC rings between threads.
  * <p>
  * Capture thread to worker: {@link #PACKETS} is a batch: header {@link #BATCH_TIME_NS} (the latest
  * packet time the capture thread has seen), {@link #BATCH_COUNT}, then that many
- * {@link io.spillway.probe.flow.PacketDescriptor}s. {@link #TICK} carries only the time, so a
+ * {@link io.spillway.packet.PacketDescriptor}s. {@link #TICK} carries only the time, so a
  * queue with no traffic still expires its flows. {@link #END}: no more input.
  * <p>
  * Worker to export thread: {@link #RECORD} holds one {@link io.spillway.exporter.FlowRecord};

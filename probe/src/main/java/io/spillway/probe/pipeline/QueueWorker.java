@@ -6,7 +6,7 @@ import io.spillway.offload.emulated.HostRing;
 import io.spillway.probe.dpi.FlowInspection;
 import io.spillway.probe.flow.ExpiredFlowHandler;
 import io.spillway.probe.flow.FlowCache;
-import io.spillway.probe.flow.PacketDescriptor;
+import io.spillway.packet.PacketDescriptor;
 import io.spillway.probe.offload.FlowOffloader;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;

@@ -7,7 +7,7 @@ import io.spillway.exporter.ipfix.IpfixTshark;
 import io.spillway.exporter.ipfix.Nfcapd;
 import io.spillway.exporter.ipfix.TcpTestCollector;
 import io.spillway.exporter.ipfix.UdpReceiver;
-import io.spillway.probe.reference.TestCaptures;
+import io.spillway.capture.reference.TestCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.spillway.probe.cli;
 
-import io.spillway.probe.reference.TestCaptures;
+import io.spillway.capture.reference.TestCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

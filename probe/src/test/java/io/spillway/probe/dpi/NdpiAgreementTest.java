@@ -6,8 +6,8 @@ import io.spillway.probe.flow.RecordedFlow;
 import io.spillway.probe.pipeline.DpiStats;
 import io.spillway.probe.pipeline.ProbeConfig;
 import io.spillway.probe.pipeline.ProbeRuns;
-import io.spillway.probe.reference.Conversation;
-import io.spillway.probe.reference.TestCaptures;
+import io.spillway.capture.reference.Conversation;
+import io.spillway.capture.reference.TestCaptures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

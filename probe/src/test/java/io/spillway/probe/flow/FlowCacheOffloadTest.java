@@ -1,8 +1,9 @@
 package io.spillway.probe.flow;
 
+import io.spillway.packet.PacketDescriptor;
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.offload.OffloadFlowKey;
-import io.spillway.probe.packet.ParsedPacket;
+import io.spillway.packet.ParsedPacket;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package io.spillway.probe.flow;
 
-import io.spillway.probe.packet.ParsedPacket;
+import io.spillway.packet.PacketDescriptor;
+import io.spillway.packet.ParsedPacket;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package io.spillway.probe.pipeline;
 
-import io.spillway.probe.packet.ParseStatus;
-import io.spillway.probe.reference.TestCaptures;
-import io.spillway.probe.reference.Tshark;
+import io.spillway.packet.ParseStatus;
+import io.spillway.capture.reference.TestCaptures;
+import io.spillway.capture.reference.Tshark;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

@@ -1,8 +1,8 @@
 package io.spillway.probe.pipeline;
 
-import io.spillway.probe.reference.Conversation;
-import io.spillway.probe.reference.TestCaptures;
-import io.spillway.probe.reference.Tshark;
+import io.spillway.capture.reference.Conversation;
+import io.spillway.capture.reference.TestCaptures;
+import io.spillway.capture.reference.Tshark;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

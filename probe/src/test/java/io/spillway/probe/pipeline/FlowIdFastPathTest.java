@@ -11,10 +11,10 @@ import io.spillway.offload.emulated.NicCounter;
 import io.spillway.offload.emulated.ReceiveOutcome;
 import io.spillway.probe.flow.FlowCache;
 import io.spillway.probe.flow.FlowTimeouts;
-import io.spillway.probe.flow.PacketDescriptor;
+import io.spillway.packet.PacketDescriptor;
 import io.spillway.probe.flow.RecordedFlow;
 import io.spillway.probe.flow.TestPackets;
-import io.spillway.probe.reference.TestCaptures;
+import io.spillway.capture.reference.TestCaptures;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

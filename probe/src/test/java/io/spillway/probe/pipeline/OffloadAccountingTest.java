@@ -2,7 +2,7 @@ package io.spillway.probe.pipeline;
 
 import io.spillway.dpi.Dpi;
 import io.spillway.offload.emulated.EmulatedNicConfig;
-import io.spillway.probe.reference.TestCaptures;
+import io.spillway.capture.reference.TestCaptures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;

@@ -6,7 +6,7 @@ import io.spillway.offload.emulated.EmulatedNicConfig;
 import io.spillway.offload.emulated.FaultInjection;
 import io.spillway.probe.flow.FlowTimeouts;
 import io.spillway.probe.offload.OffloadStats;
-import io.spillway.probe.reference.TestCaptures;
+import io.spillway.capture.reference.TestCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,9 +1,9 @@
 package io.spillway.probe.pipeline;
 
-import io.spillway.probe.capture.CaptureFiles;
-import io.spillway.probe.capture.PacedSource;
-import io.spillway.probe.capture.PacketRecorder;
-import io.spillway.probe.capture.PacketSource;
+import io.spillway.capture.file.CaptureFiles;
+import io.spillway.capture.file.PacedSource;
+import io.spillway.capture.file.PacketRecorder;
+import io.spillway.device.PacketSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,10 +1,10 @@
 package io.spillway.probe.pipeline;
 
-import io.spillway.probe.capture.CaptureFiles;
-import io.spillway.probe.capture.PacketSource;
+import io.spillway.capture.file.CaptureFiles;
+import io.spillway.device.PacketSource;
 import io.spillway.probe.flow.RecordedFlow;
-import io.spillway.probe.reference.Conversation;
-import io.spillway.probe.reference.Tshark;
+import io.spillway.capture.reference.Conversation;
+import io.spillway.capture.reference.Tshark;
 
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package io.spillway.probe.pipeline;
 
-import io.spillway.probe.capture.LinkType;
-import io.spillway.probe.capture.PcapWriter;
-import io.spillway.probe.packet.PacketBuilder;
+import io.spillway.packet.LinkType;
+import io.spillway.capture.file.PcapWriter;
+import io.spillway.packet.PacketBuilder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.spillway.testbed.generator;
 
-import io.spillway.probe.capture.PcapWriter;
+import io.spillway.capture.file.PcapWriter;
 
 import java.nio.ByteBuffer;
 

@@ -1,6 +1,7 @@
 package io.spillway.testbed.source;
 
-import io.spillway.probe.memory.OffHeapMemory;
+import io.spillway.device.PacketHandler;
+import io.spillway.packet.memory.OffHeapMemory;
 import io.spillway.testbed.generator.GenerationReport;
 import io.spillway.testbed.generator.GeneratorSpec;
 import io.spillway.testbed.generator.TrafficGenerator;

@@ -1,9 +1,9 @@
 package io.spillway.testbed.source;
 
-import io.spillway.probe.capture.CaptureDamage;
-import io.spillway.probe.capture.LinkType;
-import io.spillway.probe.capture.PacketHandler;
-import io.spillway.probe.capture.PacketSource;
+import io.spillway.device.CaptureDamage;
+import io.spillway.packet.LinkType;
+import io.spillway.device.PacketHandler;
+import io.spillway.device.PacketSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,7 +1,7 @@
 package io.spillway.testbed.cli;
 
-import io.spillway.probe.capture.LinkType;
-import io.spillway.probe.capture.PcapWriter;
+import io.spillway.packet.LinkType;
+import io.spillway.capture.file.PcapWriter;
 import io.spillway.testbed.generator.FrameMix;
 import io.spillway.testbed.generator.FrameSink;
 import io.spillway.testbed.generator.GeneratorSpec;

@@ -1,8 +1,8 @@
 package io.spillway.testbed.generator;
 
-import io.spillway.probe.capture.LinkType;
-import io.spillway.probe.capture.PcapWriter;
-import io.spillway.probe.reference.ExternalTool;
+import io.spillway.packet.LinkType;
+import io.spillway.capture.file.PcapWriter;
+import io.spillway.capture.reference.ExternalTool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

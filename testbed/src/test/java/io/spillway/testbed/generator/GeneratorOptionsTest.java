@@ -1,7 +1,7 @@
 package io.spillway.testbed.generator;
 
-import io.spillway.probe.capture.LinkType;
-import io.spillway.probe.capture.PcapWriter;
+import io.spillway.packet.LinkType;
+import io.spillway.capture.file.PcapWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package io.spillway.testbed.generator;
 
 import io.spillway.dpi.NdpiReader;
-import io.spillway.probe.reference.ExternalTool;
+import io.spillway.capture.reference.ExternalTool;
 import io.spillway.testbed.cli.TestbedMain;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

@@ -1,7 +1,7 @@
 package io.spillway.testbed.source;
 
-import io.spillway.probe.capture.LinkType;
-import io.spillway.probe.capture.PacketSource;
+import io.spillway.packet.LinkType;
+import io.spillway.device.PacketSource;
 import io.spillway.testbed.generator.GenerationReport;
 import io.spillway.testbed.generator.GeneratorSpec;
 import io.spillway.testbed.generator.TrafficGenerator;

@@ -1,7 +1,7 @@
 package io.spillway.testbed.source;
 
-import io.spillway.probe.capture.PacketHandler;
-import io.spillway.probe.capture.PacketSource;
+import io.spillway.device.PacketHandler;
+import io.spillway.device.PacketSource;
 import io.spillway.testbed.generator.GeneratorSpec;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,10 @@ package io.spillway.device;
 
 import java.util.List;
 
-/** A source of packets polled by the capture thread: capture files now, live sources later. */
+/**
+ * A single stream of packets (capture files, generated traffic), polled by one thread: the dispatcher of a device
+ * that spreads one stream over several receive queues. Multi-queue devices have no such stream.
+ */
 public interface PacketSource extends AutoCloseable
 {
     /** Returned by {@link #poll} when the source has no more packets and never will. */

@@ -5,10 +5,10 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * A parsed packet as it travels from the capture thread to the worker that owns its flow: the
- * flow key, the hash, what is counted, and the address of the packet bytes (valid while the
- * source is open) for DPI. Fixed {@link #LENGTH} bytes, native byte order, written in batches
- * into the worker's ring.
+ * A packet as a receive queue hands it to the worker that owns its flow: the flow key, the hash, what is counted,
+ * and the address of the packet bytes (valid while the worker handles it) for DPI. Fixed {@link #LENGTH} bytes,
+ * native byte order, in {@link PacketBatch}es. A receive path that does not parse writes only the received fields
+ * ({@link #writeReceived}: timestamp, address, captured and wire length, flowId) and the worker parses the rest.
  */
 public final class PacketDescriptor
 {
@@ -61,6 +61,15 @@ public final class PacketDescriptor
         final int keyFlags, final long address, final int capturedLength, final int wireLength,
         final long timestampNanos)
     {
+        write(buffer, offset, packet, hash, keyFlags, address, capturedLength, wireLength, timestampNanos, 0L);
+    }
+
+    /** Writes one descriptor at {@code offset} with the flowId a device delivered the packet with (0: none). */
+    public static void write(
+        final MutableDirectBuffer buffer, final int offset, final ParsedPacket packet, final long hash,
+        final int keyFlags, final long address, final int capturedLength, final int wireLength,
+        final long timestampNanos, final long flowId)
+    {
         final boolean l3Only = (keyFlags & FlowKey.L3_ONLY) != 0;
         buffer.putLong(offset + HASH, hash);
         buffer.putLong(offset + TIMESTAMP_NS, timestampNanos);
@@ -82,7 +91,22 @@ public final class PacketDescriptor
         buffer.putLong(offset + SRC_LO, lo(packet, packet.srcLo));
         buffer.putLong(offset + DST_HI, hi(packet, packet.dstHi));
         buffer.putLong(offset + DST_LO, lo(packet, packet.dstLo));
-        buffer.putLong(offset + FLOW_ID, 0L);
+        buffer.putLong(offset + FLOW_ID, flowId);
+    }
+
+    /**
+     * Writes what a receive path knows of a frame, for the worker to parse ({@link PacketBatch} raw): the rest of the
+     * descriptor is written when it is parsed.
+     */
+    public static void writeReceived(
+        final MutableDirectBuffer buffer, final int offset, final long address, final int capturedLength,
+        final int wireLength, final long timestampNanos, final long flowId)
+    {
+        buffer.putLong(offset + TIMESTAMP_NS, timestampNanos);
+        buffer.putLong(offset + PACKET_ADDRESS, address);
+        buffer.putInt(offset + CAPTURED_LENGTH, capturedLength);
+        buffer.putInt(offset + WIRE_LENGTH, wireLength);
+        buffer.putLong(offset + FLOW_ID, flowId);
     }
 
     /** IPv4 addresses travel zero-extended with a zero high word, whatever the parser left there. */

@@ -32,4 +32,19 @@ public final class ParseStatus
     private ParseStatus()
     {
     }
+
+    /** How the status reads in a counter's label. */
+    public static String name(final int status)
+    {
+        return switch (status)
+        {
+            case FLOW -> "accounted";
+            case L3_FLOW -> "accounted as layer-3 flows";
+            case NOT_IP -> "not IP";
+            case MALFORMED -> "malformed";
+            case UNSUPPORTED_LINK -> "of an unsupported link type";
+            case SNAPLEN_CUT -> "cut by the snap length";
+            default -> "of status " + status;
+        };
+    }
 }

@@ -1,12 +1,14 @@
 package io.spillway.capture.file;
 
+import io.spillway.device.DeviceUnavailableException;
+
 import java.nio.file.Path;
 
 /**
  * A capture file that cannot be opened: missing, unreadable, empty, not a capture file, or of an unsupported
- * version. The message names the file and the problem in words meant for the operator.
+ * version. The message names the file and the problem in words meant for the operator. The device cannot open.
  */
-public final class CaptureFileException extends RuntimeException
+public final class CaptureFileException extends DeviceUnavailableException
 {
     private final Path file;
     private final String problem;

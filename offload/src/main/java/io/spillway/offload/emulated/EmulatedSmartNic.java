@@ -1,5 +1,6 @@
 package io.spillway.offload.emulated;
 
+import io.spillway.device.Counters;
 import io.spillway.offload.ExpiryCause;
 import io.spillway.offload.FlowOffload;
 import io.spillway.offload.LearnRequest;
@@ -81,7 +82,14 @@ public final class EmulatedSmartNic implements FlowOffload
     private boolean drained;
     private boolean closed;
 
+    /** A device with counters of its own (tests that drive it alone). */
     public EmulatedSmartNic(final EmulatedNicConfig config)
+    {
+        this(config, new Counters());
+    }
+
+    /** A device whose counters are registered in the run's {@code registry}. */
+    public EmulatedSmartNic(final EmulatedNicConfig config, final Counters registry)
     {
         capacity = config.flowTableCapacity();
         programmingCostNs = config.programmingCostNs();
@@ -96,7 +104,7 @@ public final class EmulatedSmartNic implements FlowOffload
             throw new IllegalArgumentException("invalid emulated NIC configuration: " + config);
         }
         random = new SplittableRandom(faults.seed());
-        counters = new NicCounters(ports);
+        counters = new NicCounters(ports, registry);
         rateLimiter = new LearnRateLimiter(config.learnRateFlowsPerSecond(), config.learnBurst());
         events = new EventQueue(Math.min(capacity, 1 << 16), faults, random, counters);
         hostRings = new HostRing[queues];
@@ -338,6 +346,7 @@ public final class EmulatedSmartNic implements FlowOffload
         if (!hostRings[queueOf(rssHash)].offer(flowIdTag, packet, offset, length))
         {
             counters.increment(NicCounter.HOST_RING_DROPS);
+            counters.add(NicCounter.HOST_RING_DROP_BYTES, frameLength);
             return ReceiveOutcome.HOST_RING_FULL;
         }
         counters.increment(NicCounter.HOST_PACKETS);

@@ -23,6 +23,7 @@ public enum NicCounter
     HOST_TAGGED_PACKETS,
     /** Packets for the host dropped at the NIC because their host ring was full: the loss the host sees. */
     HOST_RING_DROPS,
+    HOST_RING_DROP_BYTES,
     /** Learns taken by the device: each gets LEARN_DONE or one of the LEARNS_FAILED_* events. */
     LEARNS_ACCEPTED,
     LEARNS_DONE,

@@ -1,19 +1,19 @@
 package io.spillway.probe.cli;
 
+import io.spillway.device.Counters;
+import io.spillway.device.DeviceProvider;
+import io.spillway.device.DeviceSpec;
+import io.spillway.device.DeviceUnavailableException;
+import io.spillway.device.Devices;
 import io.spillway.dpi.Dpi;
 import io.spillway.dpi.DpiUnavailableException;
 import io.spillway.exporter.Exporters;
 import io.spillway.exporter.FlowExporter;
 import io.spillway.exporter.ipfix.IpfixOptions;
-import io.spillway.offload.emulated.EmulatedNicConfig;
-import io.spillway.offload.emulated.EmulatedSmartNic;
-import io.spillway.capture.file.CaptureFileException;
-import io.spillway.capture.file.CaptureFiles;
-import io.spillway.capture.file.PacedSource;
-import io.spillway.device.PacketSource;
+import io.spillway.offload.OffloadAction;
 import io.spillway.probe.dpi.DpiUntil;
 import io.spillway.probe.flow.FlowTimeouts;
-import io.spillway.probe.pipeline.OffloadConfig;
+import io.spillway.probe.pipeline.OffloadPolicy;
 import io.spillway.probe.pipeline.Probe;
 import io.spillway.probe.pipeline.ProbeConfig;
 import io.spillway.probe.pipeline.ProbeCounters;
@@ -21,15 +21,17 @@ import io.spillway.probe.pipeline.ProbeResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code spillway probe}: capture files in, flow records out. */
+/** {@code spillway probe}: capture files or live interfaces in, flow records out. */
 @Command(
     name = "probe",
     mixinStandardHelpOptions = true,
@@ -37,10 +39,11 @@ import java.util.concurrent.Callable;
     description = "Reads packets, tracks flows per queue and exports a record per biflow.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:every input read and every flow exported",
+        "0:every input read (or stopped by SIGINT or SIGTERM) and every flow exported",
         "1:the probe failed while running",
-        "2:bad usage: arguments, unreadable input, unusable export target",
-        "3:an input file is damaged: every packet before the damage was processed and exported"})
+        "2:bad usage: arguments, unreadable input, missing interface or permission, unusable export target",
+        "3:an input ended early (a damaged file, an interface removed): every packet before was processed and " +
+            "exported"})
 public final class ProbeCommand implements Callable<Integer>
 {
     public static final int EXIT_OK = 0;
@@ -48,9 +51,13 @@ public final class ProbeCommand implements Callable<Integer>
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_DAMAGED_INPUT = 3;
 
-    @Option(names = {"-r", "--read"}, paramLabel = "FILE", required = true,
+    @Option(names = {"-r", "--read"}, paramLabel = "FILE",
         description = "Capture file (pcap or pcapng). Repeat to read several files in order.")
     private List<Path> files = new ArrayList<>();
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE",
+        description = "Capture live on this interface (needs root or CAP_NET_RAW). Repeat for several ports.")
+    private List<String> interfaces = new ArrayList<>();
 
     @Option(names = "--replay-speed", paramLabel = "X",
         description = "Replay the capture at the pace of its timestamps, X times as fast (1: as captured), as a " +
@@ -111,63 +118,57 @@ public final class ProbeCommand implements Callable<Integer>
             "time, but skips later metadata (the TLS certificate, the DNS answer) that can refine the application.")
     private String dpiUntil = DpiUntil.FINAL.optionValue();
 
-    @Option(names = "--nic", paramLabel = "MODEL",
-        description = "Receive through a SmartNIC: 'emulated', the model of the NT200A02 flow manager " +
-            "(docs/offload.md). Default: packets go straight to the workers.")
-    private String nic;
+    @Option(names = {"--device", "--nic"}, paramLabel = "NAME",
+        description = "The device packets come through, by name: files (the default with -r), afpacket (the " +
+            "default with -i), emulated (the emulated SmartNIC, a model of the NT200A02 flow manager, with -r; " +
+            "docs/offload.md). Each device's own options are listed below.")
+    private String device;
 
-    @Option(names = "--offload", paramLabel = "BACKEND",
-        description = "Hand flows to the NIC's hardware flow table, which counts their later packets: 'emulated' " +
-            "(with --nic emulated). A flow is offloaded once classified (see --dpi-until), or with --no-dpi after " +
-            "--offload-after-packets of its packets.")
+    @Option(names = "--offload", paramLabel = "DEVICE",
+        description = "Hand flows to the device's flow table, which counts their later packets: the device's name " +
+            "(emulated, with --nic emulated). A flow is offloaded once classified (see --dpi-until), or with " +
+            "--no-dpi after --offload-after-packets of its packets.")
     private String offload;
 
     @Option(names = "--offload-after-packets", paramLabel = "N",
         description = "With --no-dpi, offload a flow once the host counted N of its packets (default: " +
             "${DEFAULT-VALUE}).")
-    private int offloadAfterPackets = OffloadConfig.DEFAULT_AFTER_PACKETS;
-
-    @Option(names = "--nic-flows", paramLabel = "N", converter = CountConverter.class,
-        description = "Emulated NIC: flows its hardware table holds, e.g. 1M (default: ${DEFAULT-VALUE}).")
-    private int nicFlows = EmulatedNicConfig.DEFAULT_FLOW_TABLE_CAPACITY;
-
-    @Option(names = "--nic-buffer-delay", paramLabel = "MS",
-        description = "Emulated NIC: its receive buffer in milliseconds of traffic; a learn or unlearn takes " +
-            "effect that much later (default: ${DEFAULT-VALUE}; the NT200A02 buffers about 130 at 100 Gbit/s).")
-    private double nicBufferDelayMs;
-
-    @Option(names = "--nic-learn-rate", paramLabel = "FLOWS",
-        description = "Emulated NIC: flows learned per second at most, less above 90%% fill (default: " +
-            "${DEFAULT-VALUE}).")
-    private long nicLearnRate = EmulatedNicConfig.DEFAULT_LEARN_RATE;
-
-    @Option(names = "--nic-programming-cost", paramLabel = "US",
-        description = "Emulated NIC: microseconds each learn or unlearn costs the offload thread (default: " +
-            "${DEFAULT-VALUE}).")
-    private double nicProgrammingCostUs = EmulatedNicConfig.DEFAULT_PROGRAMMING_COST_NS / 1000.0;
+    private int offloadAfterPackets = OffloadPolicy.DEFAULT_AFTER_PACKETS;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     private boolean quiet;
 
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    private final DeviceOptions deviceOptions;
     private final PrintStream err = System.err;
+
+    private ProbeCommand(final DeviceOptions deviceOptions)
+    {
+        this.deviceOptions = deviceOptions;
+    }
 
     @Override
     public Integer call()
     {
         final ProbeConfig config;
+        final DeviceProvider provider;
+        final DeviceSpec deviceSpec;
+        final ProbeCounters counters;
         try
         {
             if (idleTimeout <= 0 || activeTimeout <= 0)
             {
                 throw new IllegalArgumentException("--idle-timeout and --active-timeout must be positive");
             }
-            if (replaySpeed != null)
-            {
-                PacedSource.validSpeed(replaySpeed);
-            }
+            provider = provider();
+            counters = new ProbeCounters(Counters.forQueues(queues));
+            deviceSpec = deviceSpec(provider, counters.registry());
             config = ProbeConfig.defaults(queues).withMaxFlows(maxFlows)
                 .withTimeouts(FlowTimeouts.ofSeconds(idleTimeout, activeTimeout))
-                .withOffload(offloadConfig())
+                .withOffload(offload == null ? null :
+                    new OffloadPolicy(offloadAfterPackets, OffloadAction.COUNT_AND_DROP))
                 .withDpiUntil(DpiUntil.parse(dpiUntil))
                 .withDpi(noDpi ? null : Dpi.load(), dpiMaxPackets);
         }
@@ -181,9 +182,7 @@ public final class ProbeCommand implements Callable<Integer>
         }
 
         final List<FlowExporter> exporters = new ArrayList<>();
-        final ProbeCounters counters = new ProbeCounters();
-        try (PacketSource source = replaySpeed == null ? CaptureFiles.open(files) :
-            new PacedSource(CaptureFiles.open(files), replaySpeed))
+        try
         {
             final IpfixOptions ipfix = IpfixOptions.DEFAULTS.withMtu(ipfixMtu)
                 .withTemplateRefreshSeconds(templateRefresh)
@@ -194,21 +193,27 @@ public final class ProbeCommand implements Callable<Integer>
             {
                 exporters.add(Exporters.open(target, ipfix));
             }
-            final ProgressLine progress = !quiet && Boolean.getBoolean("spillway.stderr.tty") ?
-                new ProgressLine(err) : null;
-            final ProbeResult result = Probe.run(config, source, exporters, progress, counters);
-            if (progress != null)
+            final ProbeResult result;
+            try (Probe probe = Probe.open(config, provider, deviceSpec, exporters, counters);
+                StopOnSignal signals = StopOnSignal.install(probe, err))
             {
-                progress.clear();
+                final ProgressLine progress = !quiet && Boolean.getBoolean("spillway.stderr.tty") ?
+                    new ProgressLine(err, counters) : null;
+                result = probe.run(progress);
+                if (progress != null)
+                {
+                    progress.clear();
+                }
             }
             RunSummary.print(err, result);
-            if (!result.damages().isEmpty())
-            {
-                return EXIT_DAMAGED_INPUT;
-            }
-            return EXIT_OK;
+            return result.problems().isEmpty() ? EXIT_OK : EXIT_DAMAGED_INPUT;
         }
-        catch (final CaptureFileException | IllegalArgumentException | UncheckedIOException ex)
+        catch (final DeviceUnavailableException ex)
+        {
+            exporters.forEach(FlowExporter::close);
+            return usageError(ex.getMessage());
+        }
+        catch (final IllegalArgumentException | UncheckedIOException ex)
         {
             exporters.forEach(FlowExporter::close);
             return usageError(ex.getMessage());
@@ -226,38 +231,69 @@ public final class ProbeCommand implements Callable<Integer>
         }
     }
 
-    /** The emulated NIC and offload options, or null when packets go straight to the workers. */
-    private OffloadConfig offloadConfig()
+    /** The device named by --device, else the one the inputs call for; --offload must name the same. */
+    private DeviceProvider provider()
     {
-        if (nic != null && !EmulatedSmartNic.NAME.equals(nic))
+        if (files.isEmpty() == interfaces.isEmpty())
         {
-            throw new IllegalArgumentException("unknown --nic '" + nic + "': the one model is 'emulated'");
+            throw new IllegalArgumentException(files.isEmpty() ?
+                "nothing to read: give capture files (-r/--read FILE) or interfaces (-i IFACE)" :
+                "read capture files (-r) or live interfaces (-i), not both in one run");
         }
-        if (offload != null && !EmulatedSmartNic.NAME.equals(offload))
+        final String optionName = spec.commandLine().getParseResult().hasMatchedOption("--nic") ? "--nic" : "--device";
+        final String name = device != null ? device : files.isEmpty() ? "afpacket" : "files";
+        final DeviceProvider provider;
+        try
         {
-            throw new IllegalArgumentException("unknown --offload '" + offload + "': the one backend is 'emulated'");
+            provider = Devices.provider(name);
         }
-        if (offload != null && nic == null)
+        catch (final IllegalArgumentException ex)
         {
-            throw new IllegalArgumentException("--offload emulated needs --nic emulated: the emulated SmartNIC is " +
-                "both the receive path and the flow table");
+            throw new IllegalArgumentException(ex.getMessage().replace("unknown device", "unknown " + optionName));
         }
-        if (nic == null)
+        if (offload != null && !offload.equals(provider.name()))
         {
-            return null;
+            throw new IllegalArgumentException("--offload " + offload + " needs --nic " + offload + " (--device " +
+                offload + "): the device is both the receive path and the flow table");
         }
-        if (nicBufferDelayMs < 0 || nicProgrammingCostUs < 0 || nicLearnRate < 1)
+        if (offload != null && !provider.hasFlowTable())
         {
-            throw new IllegalArgumentException("--nic-buffer-delay and --nic-programming-cost must not be negative, " +
-                "--nic-learn-rate must be positive");
+            throw new IllegalArgumentException("device '" + provider.name() + "' has no flow table to offload to");
         }
-        final EmulatedNicConfig model = new EmulatedNicConfig()
-            .flowTableCapacity(nicFlows)
-            .learnRateFlowsPerSecond(nicLearnRate)
-            .programmingCostNs(Math.round(nicProgrammingCostUs * 1_000))
-            .bufferDelayNs(Math.round(nicBufferDelayMs * 1_000_000));
-        return (offload != null ? OffloadConfig.offload(model) : OffloadConfig.nicOnly(model))
-            .withAfterPackets(offloadAfterPackets);
+        if (provider.readsStream() == files.isEmpty())
+        {
+            throw new IllegalArgumentException("device '" + provider.name() + "' reads " +
+                (provider.readsStream() ? "capture files (-r)" : "live interfaces (-i)"));
+        }
+        return provider;
+    }
+
+    private DeviceSpec deviceSpec(final DeviceProvider provider, final Counters registry)
+    {
+        final Map<String, String> options = deviceOptions.valuesFor(provider);
+        DeviceSpec deviceSpec = DeviceSpec.of(queues, registry).withFiles(files).withInterfaces(interfaces);
+        if (replaySpeed != null)
+        {
+            if (!provider.readsStream())
+            {
+                throw new IllegalArgumentException("--replay-speed paces capture files, not live interfaces");
+            }
+            deviceSpec = deviceSpec.withReplaySpeed(validSpeed(replaySpeed));
+        }
+        for (final Map.Entry<String, String> option : options.entrySet())
+        {
+            deviceSpec = deviceSpec.withOption(option.getKey(), option.getValue());
+        }
+        return deviceSpec;
+    }
+
+    private static double validSpeed(final double speed)
+    {
+        if (!(speed > 0) || Double.isInfinite(speed))
+        {
+            throw new IllegalArgumentException("--replay-speed must be a positive number, not " + speed);
+        }
+        return speed;
     }
 
     private int usageError(final String message)
@@ -271,10 +307,14 @@ public final class ProbeCommand implements Callable<Integer>
         System.exit(commandLine().execute(args));
     }
 
-    /** The command with Spillway's error conventions: usage errors exit with 2 and a one-line message. */
+    /**
+     * The command with Spillway's error conventions (usage errors exit with 2 and a one-line message) and the
+     * options of every device backend on the class path.
+     */
     public static CommandLine commandLine()
     {
-        return new CommandLine(new ProbeCommand())
+        final DeviceOptions deviceOptions = new DeviceOptions(Devices.providers());
+        final CommandLine commandLine = new CommandLine(new ProbeCommand(deviceOptions))
             .setCaseInsensitiveEnumValuesAllowed(true)
             .setParameterExceptionHandler((ex, args) ->
             {
@@ -283,5 +323,7 @@ public final class ProbeCommand implements Callable<Integer>
                 cmd.getErr().println("Try 'spillway probe --help'.");
                 return EXIT_USAGE;
             });
+        deviceOptions.addTo(commandLine.getCommandSpec());
+        return commandLine;
     }
 }

@@ -1,21 +1,24 @@
 package io.spillway.probe.cli;
 
 import io.spillway.probe.pipeline.Probe;
+import io.spillway.probe.pipeline.ProbeCounters;
 
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** A one-line progress display on a terminal: percent of input read and the packet rate. */
+/** A one-line progress display on a terminal: percent of input read, the packet rate, and any loss at the device. */
 final class ProgressLine implements Probe.ProgressListener
 {
     private final PrintStream out;
+    private final ProbeCounters counters;
     private long lastPackets;
     private long lastElapsedNs;
     private boolean shown;
 
-    ProgressLine(final PrintStream out)
+    ProgressLine(final PrintStream out, final ProbeCounters counters)
     {
         this.out = out;
+        this.counters = counters;
     }
 
     @Override
@@ -27,7 +30,9 @@ final class ProgressLine implements Probe.ProgressListener
         lastElapsedNs = elapsedNs;
         final String percent = bytesTotal > 0 ?
             String.format(Locale.ROOT, "%5.1f%%", 100.0 * bytesRead / bytesTotal) : "     ";
-        out.printf(Locale.ROOT, "\r%s  %s packets  %.2f Mpps ", percent, RunSummary.n(packetsRead), rate / 1e6);
+        final long drops = counters.deviceDrops();
+        out.printf(Locale.ROOT, "\r%s  %s packets  %.2f Mpps%s ", percent, RunSummary.n(packetsRead), rate / 1e6,
+            drops > 0 ? "  " + RunSummary.n(drops) + " dropped" : "");
         out.flush();
         shown = true;
     }

@@ -3,13 +3,12 @@ package io.spillway.probe.cli;
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.offload.ExpiryCause;
 import io.spillway.offload.LearnResult;
-import io.spillway.device.CaptureDamage;
+import io.spillway.device.InputProblem;
 import io.spillway.packet.MalformedKind;
 import io.spillway.packet.ParseStatus;
 import io.spillway.probe.pipeline.CaptureStats;
 import io.spillway.probe.offload.OffloadStats;
 import io.spillway.probe.pipeline.DpiStats;
-import io.spillway.probe.pipeline.NicStats;
 import io.spillway.probe.pipeline.OffloadAgentStats;
 import io.spillway.probe.pipeline.ProbeResult;
 import io.spillway.probe.pipeline.QueueStats;
@@ -77,7 +76,7 @@ final class RunSummary
         }
         out.println("  queues   " + queues);
         final StringBuilder cpu =
-            new StringBuilder(String.format(Locale.ROOT, "capture %.2f s", capture.cpuNanos() / 1e9));
+            new StringBuilder(String.format(Locale.ROOT, "device %.2f s", capture.cpuNanos() / 1e9));
         for (final QueueStats q : result.queues())
         {
             cpu.append(String.format(Locale.ROOT, ", q%d %.2f s", q.queue(), q.cpuNanos() / 1e9));
@@ -90,24 +89,24 @@ final class RunSummary
         out.println("  cpu      " + cpu);
         out.printf(Locale.ROOT, "  export   %s records exported, %s dropped%n",
             n(result.recordsExported()), n(result.recordsDropped()));
-        for (final CaptureDamage damage : result.damages())
+        for (final InputProblem problem : result.problems())
         {
-            out.println("  damaged  " + damage + " (every packet before it was processed and exported)");
+            out.println((problem.damage() != null ? "  damaged  " : "  lost     ") + problem +
+                " (every packet before it was processed and exported)");
+        }
+        if (result.stopped())
+        {
+            out.println("  stopped  by a signal: every flow seen was exported");
         }
     }
 
-    /** The emulated NIC's and the offload's lines, when packets went through the NIC. */
+    /** The device's own line, and the offload's lines when flows were offloaded. */
     private static void printOffload(final PrintStream out, final ProbeResult result)
     {
-        final NicStats nic = result.nic();
-        if (nic == null)
+        if (result.device().summary() != null)
         {
-            return;
+            out.println("  device   " + result.device().summary());
         }
-        out.printf(Locale.ROOT, "  nic      emulated: %s packets to the host (%s tagged with a flowId), %s counted " +
-            "in hardware (%s bytes), %s dropped (host ring full)%n",
-            n(nic.hostPackets()), n(nic.taggedPackets()), n(nic.hwPackets()), n(nic.hwBytes()),
-            n(nic.hostRingDrops()));
         final OffloadStats offload = result.offload();
         final OffloadAgentStats agent = result.offloadAgent();
         if (offload == null || agent == null)

@@ -7,6 +7,7 @@ import io.spillway.dpi.Verdict;
 import io.spillway.exporter.FlowRecord;
 import io.spillway.packet.FlowKey;
 import io.spillway.probe.flow.FlowListener;
+import io.spillway.probe.flow.FlowStage;
 import io.spillway.packet.PacketDescriptor;
 import io.spillway.packet.memory.OffHeapMemory;
 import org.agrona.DirectBuffer;
@@ -27,7 +28,7 @@ import java.nio.ByteBuffer;
  * millions of flows costs only what is used. Layer-3-only flows (fragments without ports) are not
  * inspected. Owned by the worker's thread; nothing here allocates per packet.
  */
-public final class FlowInspection implements FlowListener, AutoCloseable
+public final class FlowInspection implements FlowStage, FlowListener, AutoCloseable
 {
     private static final int STATE = 0;              // int: DPI pool index + 1, 0 when not inspecting
     private static final int MASTER = 4;             // short
@@ -97,6 +98,14 @@ public final class FlowInspection implements FlowListener, AutoCloseable
         final long base = (long)slot * VERDICT_LENGTH;
         verdicts.set(ValueLayout.JAVA_LONG, base, 0L);
         verdicts.set(ValueLayout.JAVA_LONG, base + 8, 0L);
+    }
+
+    /** The DPI stage: inspects the packet, and is done with the flow once its inspection concluded. */
+    @Override
+    public boolean onPacket(final int slot, final DirectBuffer descriptor, final int offset, final boolean earlierDone)
+    {
+        inspect(slot, descriptor, offset);
+        return earlierDone && isConcluded(slot);
     }
 
     /** Feeds the packet at {@code offset} (a {@link PacketDescriptor}) to its flow's inspection, if still useful. */

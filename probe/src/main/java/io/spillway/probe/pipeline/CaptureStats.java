@@ -1,27 +1,48 @@
 package io.spillway.probe.pipeline;
 
+import io.spillway.device.Counters;
+import io.spillway.device.DeviceCounters;
+import io.spillway.device.ReceiveCounters;
 import io.spillway.packet.MalformedKind;
 import io.spillway.packet.ParseStatus;
 
-/** What the capture thread counted. Written by that thread only; read after it has stopped. */
+/**
+ * What the receive side counted in a run, read from the counters once every thread ended: every parser's packets
+ * (a single stream's dispatcher, or the workers of a raw device), and the device's own figures.
+ */
 public final class CaptureStats
 {
-    long packets;
-    long wireBytes;
-    final long[] byStatus = new long[8];
-    final long[] malformedByKind = new long[MalformedKind.values().length];
-    final long[] packetsPerQueue;
-    long ringFullWaits;
-    long nicConsumed;
-    long nicDrops;
-    long nicDropBytes;
-    long cpuNanos;
-    long firstTimestampNs = Long.MAX_VALUE;
-    long lastTimestampNs = Long.MIN_VALUE;
+    private final long packets;
+    private final long wireBytes;
+    private final long[] byStatus = new long[ParseStatus.SNAPLEN_CUT + 1];
+    private final long[] malformedByKind = new long[MalformedKind.values().length];
+    private final long queueFullWaits;
+    private final long deviceConsumed;
+    private final long deviceDrops;
+    private final long deviceDropBytes;
+    private final long cpuNanos;
+    private final long firstTimestampNs;
+    private final long lastTimestampNs;
 
-    CaptureStats(final int queues)
+    CaptureStats(final Counters counters)
     {
-        packetsPerQueue = new long[queues];
+        packets = counters.total(ReceiveCounters.TYPE_PACKETS);
+        wireBytes = counters.total(ReceiveCounters.TYPE_WIRE_BYTES);
+        for (int status = 0; status < byStatus.length; status++)
+        {
+            byStatus[status] = counters.total(ReceiveCounters.TYPE_STATUS + status);
+        }
+        for (int kind = 0; kind < malformedByKind.length; kind++)
+        {
+            malformedByKind[kind] = counters.total(ReceiveCounters.TYPE_MALFORMED + kind);
+        }
+        queueFullWaits = counters.total(DeviceCounters.TYPE_QUEUE_FULL_WAITS);
+        deviceConsumed = counters.total(DeviceCounters.TYPE_HW_PACKETS);
+        deviceDrops = counters.total(DeviceCounters.TYPE_DROPS);
+        deviceDropBytes = counters.total(DeviceCounters.TYPE_DROP_BYTES);
+        cpuNanos = counters.total(DeviceCounters.TYPE_THREAD_CPU_NANOS);
+        firstTimestampNs = counters.min(ReceiveCounters.TYPE_FIRST_TIMESTAMP);
+        lastTimestampNs = counters.max(ReceiveCounters.TYPE_LAST_TIMESTAMP);
     }
 
     public long packets()
@@ -51,42 +72,31 @@ public final class CaptureStats
         return malformedByKind[kind.ordinal()];
     }
 
-    /** Packets handed to the worker of {@code queue} (through the NIC: delivered to its host ring). */
-    public long packetsOfQueue(final int queue)
+    /** Packets the device counted in hardware and did not deliver to a worker. */
+    public long deviceConsumed()
     {
-        return packetsPerQueue[queue];
+        return deviceConsumed;
     }
 
-    public int queues()
+    /** Packets the device lost before a worker saw them (a full host ring, the kernel's drops). */
+    public long deviceDrops()
     {
-        return packetsPerQueue.length;
+        return deviceDrops;
     }
 
-    /** Packets the emulated SmartNIC counted in hardware and did not deliver to a worker. */
-    public long nicConsumed()
+    /** Frame bytes of {@link #deviceDrops()}, where the device knows them. */
+    public long deviceDropBytes()
     {
-        return nicConsumed;
+        return deviceDropBytes;
     }
 
-    /** Packets the emulated SmartNIC dropped because the worker's host ring was full. */
-    public long nicDrops()
-    {
-        return nicDrops;
-    }
-
-    /** Frame bytes of {@link #nicDrops()}. */
-    public long nicDropBytes()
-    {
-        return nicDropBytes;
-    }
-
-    /** Times the capture thread found a worker's ring full and waited (back-pressure). */
+    /** Times the device's receive side found a queue full and waited (back-pressure of a replay). */
     public long ringFullWaits()
     {
-        return ringFullWaits;
+        return queueFullWaits;
     }
 
-    /** CPU time the capture thread used (parsing, hashing, batching). */
+    /** CPU time of the device's own threads (a single stream's dispatcher: parsing, hashing, batching). */
     public long cpuNanos()
     {
         return cpuNanos;

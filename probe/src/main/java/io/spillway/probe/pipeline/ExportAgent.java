@@ -2,6 +2,7 @@ package io.spillway.probe.pipeline;
 
 import io.spillway.exporter.FlowExporter;
 import io.spillway.exporter.FlowRecord;
+import io.spillway.device.ThreadCpu;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -65,7 +66,7 @@ final class ExportAgent implements Agent, MessageHandler
     @Override
     public void onMessage(final int type, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        if (type == QueueMessages.RECORD)
+        if (type == RecordMessages.RECORD)
         {
             record.wrap(buffer, index);
             for (final FlowExporter exporter : exporters)
@@ -75,7 +76,7 @@ final class ExportAgent implements Agent, MessageHandler
             records++;
             unflushed = true;
         }
-        else if (type == QueueMessages.END && !ended[currentRing])
+        else if (type == RecordMessages.END && !ended[currentRing])
         {
             ended[currentRing] = true;
             endedCount++;

@@ -7,6 +7,7 @@ import io.spillway.offload.OffloadAction;
 import io.spillway.offload.OffloadEventHandler;
 import io.spillway.probe.flow.FlowId;
 import io.spillway.probe.offload.OffloadMessages;
+import io.spillway.device.ThreadCpu;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;

@@ -1,9 +1,12 @@
 package io.spillway.probe.pipeline;
 
+import io.spillway.device.Counters;
+import io.spillway.device.Device;
+import io.spillway.device.DeviceCounters;
+import io.spillway.device.DeviceProvider;
+import io.spillway.device.DeviceSpec;
 import io.spillway.exporter.FlowExporter;
-import io.spillway.offload.emulated.EmulatedNicConfig;
-import io.spillway.offload.emulated.EmulatedSmartNic;
-import io.spillway.device.PacketSource;
+import io.spillway.offload.FlowOffload;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
@@ -22,15 +25,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Assembles and runs the data path: capture thread -> one worker per queue -> export thread,
- * joined only by bounded SPSC rings. {@link #run} returns when every packet of the source has
- * been accounted and every flow exported.
- * <p>
- * With {@link ProbeConfig#offload()}, packets go through the emulated SmartNIC (the capture thread drives its
- * receive path, each worker reads its queue's host ring), and with offload on, an OffloadAgent thread programs
- * the NIC's flow table from the workers' deferral rings and routes its events back on their result rings.
+ * Assembles and runs the data path: a device's receive queues -> one worker per queue -> export thread, joined only
+ * by bounded SPSC rings, plus the device's own threads (a single stream's dispatcher) and, with offload, an
+ * OffloadAgent thread that programs the device's flow table from the workers' deferral rings and routes its events
+ * back on their result rings. The device is asked for by name ({@link DeviceProvider}): this class knows no backend.
+ * {@link #run} returns when every packet the device delivered has been accounted and every flow exported.
  */
-public final class Probe
+public final class Probe implements AutoCloseable
 {
     /** Called on the caller's thread a few times per second while the probe runs. */
     @FunctionalInterface
@@ -45,87 +46,154 @@ public final class Probe
     /** About 16,000 device events waiting for one worker. */
     private static final int RESULT_RING_BYTES = 1024 * 1024;
 
-    private Probe()
-    {
-    }
+    private final Device device;
+    private final ProbeCounters counters;
+    private final int threads;
+    private final QueueWorker[] workers;
+    private final OffloadAgent offloadAgent;
+    private final ExportAgent export;
+    private volatile boolean stopped;
+    private boolean ran;
 
-    /**
-     * Runs the source to its end through the pipeline.
-     *
-     * @throws ProbeFailure when a thread of the pipeline failed; records already exported stay exported
-     */
-    public static ProbeResult run(
-        final ProbeConfig config, final PacketSource source, final List<FlowExporter> exporters,
-        final ProgressListener progress)
+    private Probe(
+        final ProbeConfig config, final Device device, final List<FlowExporter> exporters,
+        final ProbeCounters counters, final int threads)
     {
-        return run(config, source, exporters, progress, new ProbeCounters());
-    }
-
-    /**
-     * Runs the source to its end, publishing live figures in {@code counters} (for exporters that
-     * report them while the probe runs).
-     *
-     * @throws ProbeFailure when a thread of the pipeline failed; records already exported stay exported
-     */
-    public static ProbeResult run(
-        final ProbeConfig config, final PacketSource source, final List<FlowExporter> exporters,
-        final ProgressListener progress, final ProbeCounters counters)
-    {
+        this.device = device;
+        this.counters = counters;
+        this.threads = threads;
         final int queues = config.queues();
-        final OffloadConfig offload = config.offload();
-        final EmulatedNicConfig nicConfig = offload == null ? null : nicConfig(offload.nic(), queues);
-        final EmulatedSmartNic nic = nicConfig == null ? null : new EmulatedSmartNic(nicConfig);
-        final boolean offloading = offload != null && offload.offloadFlows();
-        final int threads = queues + (offloading ? 3 : 2);
-        final RingBuffer[] packetRings = new RingBuffer[queues];
+        final FlowOffload flowTable = config.offload() == null ? null : device.offload();
+        if (config.offload() != null && flowTable == null)
+        {
+            throw new IllegalArgumentException("device '" + device.name() + "' has no flow table to offload to");
+        }
         final RingBuffer[] recordRings = new RingBuffer[queues];
         final RingBuffer[] deferralRings = new RingBuffer[queues];
         final RingBuffer[] resultRings = new RingBuffer[queues];
-        for (int q = 0; q < queues; q++)
-        {
-            packetRings[q] = ring(config.ringBytes());
-            recordRings[q] = ring(config.ringBytes());
-            deferralRings[q] = offloading ? ring(DEFERRAL_RING_BYTES) : null;
-            resultRings[q] = offloading ? ring(RESULT_RING_BYTES) : null;
-        }
-
-        final boolean waitForHostRing = offload == null || !offload.dropWhenHostRingFull();
-        final CaptureAgent capture = new CaptureAgent(source, packetRings, config.batchPackets(), idleStrategy(threads),
-            counters, nic, nicConfig == null ? 0 : nicConfig.hostRingBytes(), waitForHostRing);
         final AtomicBoolean offloadFinished = new AtomicBoolean();
-        final QueueWorker[] workers = new QueueWorker[queues];
+        workers = new QueueWorker[queues];
         for (int q = 0; q < queues; q++)
         {
-            workers[q] = new QueueWorker(q, packetRings[q], recordRings[q], config, idleStrategy(threads),
-                nic == null ? null : nic.hostRing(q), deferralRings[q], resultRings[q], offloadFinished);
+            recordRings[q] = ring(config.ringBytes());
+            deferralRings[q] = flowTable != null ? ring(DEFERRAL_RING_BYTES) : null;
+            resultRings[q] = flowTable != null ? ring(RESULT_RING_BYTES) : null;
+            workers[q] = new QueueWorker(q, device.rxQueue(q), recordRings[q], config, idleStrategy(threads),
+                deferralRings[q], resultRings[q], offloadFinished, counters.registry());
         }
-        final OffloadAgent offloadAgent = !offloading ? null : new OffloadAgent(nic, deferralRings, resultRings,
-            offload.action(), TimeUnit.MILLISECONDS.toNanos(config.timeouts().idleMs()), idleStrategy(threads),
-            offloadFinished);
-        final ExportAgent export = new ExportAgent(recordRings, exporters);
+        offloadAgent = flowTable == null ? null : new OffloadAgent(flowTable, deferralRings, resultRings,
+            config.offload().action(), TimeUnit.MILLISECONDS.toNanos(config.timeouts().idleMs()),
+            idleStrategy(threads), offloadFinished);
+        export = new ExportAgent(recordRings, exporters);
+    }
 
+    /**
+     * Opens the device {@code spec} describes with {@code provider} (one receive queue per worker, counters in
+     * {@code counters}) and builds the pipeline around it; {@link #run} runs it. The exporters are the caller's to
+     * close when opening fails; once run, the export thread closes them.
+     *
+     * @throws IllegalArgumentException   for a spec or config the device cannot serve
+     * @throws io.spillway.device.DeviceUnavailableException when the machine does not let the device open
+     */
+    public static Probe open(
+        final ProbeConfig config, final DeviceProvider provider, final DeviceSpec spec,
+        final List<FlowExporter> exporters, final ProbeCounters counters)
+    {
+        if (config.offload() != null && !provider.hasFlowTable())
+        {
+            throw new IllegalArgumentException("device '" + provider.name() + "' has no flow table to offload to");
+        }
+        // Threads: the workers, the export, the device's own (a single stream's dispatcher), the offload agent.
+        final int threads = config.queues() + 1 + (provider.readsStream() ? 1 : 0) + (config.offload() != null ? 1 : 0);
+        final Device device = provider.open(spec.withOffload(config.offload() != null)
+            .withIdle(() -> idleStrategy(threads)));
+        try
+        {
+            if (device.queues() != config.queues())
+            {
+                throw new IllegalStateException("device '" + device.name() + "' opened " + device.queues() +
+                    " receive queues for " + config.queues() + " workers");
+            }
+            return new Probe(config, device, exporters, counters, threads);
+        }
+        catch (final RuntimeException ex)
+        {
+            device.close();
+            throw ex;
+        }
+    }
+
+    /** Opens the device and runs it to its end (see {@link #open} and {@link #run}). */
+    public static ProbeResult run(
+        final ProbeConfig config, final DeviceProvider provider, final DeviceSpec spec,
+        final List<FlowExporter> exporters, final ProgressListener progress, final ProbeCounters counters)
+    {
+        try (Probe probe = open(config, provider, spec, exporters, counters))
+        {
+            return probe.run(progress);
+        }
+    }
+
+    /** The device the probe receives from. */
+    public Device device()
+    {
+        return device;
+    }
+
+    /** The live figures of the run. */
+    public ProbeCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * Stops the run, from any thread (an operator's signal): the device stops receiving, the workers count what it
+     * delivered, every flow is exported and {@link #run} returns.
+     */
+    public void stop()
+    {
+        stopped = true;
+        device.stop();
+    }
+
+    /**
+     * Runs the pipeline until the device's input ends (or {@link #stop}) and every flow is exported; closes the
+     * device. Once only.
+     *
+     * @throws ProbeFailure when a thread of the pipeline failed; records already exported stay exported
+     */
+    public ProbeResult run(final ProgressListener progress)
+    {
+        if (ran)
+        {
+            throw new IllegalStateException("a probe runs once");
+        }
+        ran = true;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final List<AgentRunner> runners = new ArrayList<>();
         final long start = System.nanoTime();
         try
         {
-            final Thread exportThread = start(export, failure, runners, threads);
+            final Thread exportThread = start(export, failure, runners);
             for (final QueueWorker worker : workers)
             {
-                start(worker, failure, runners, threads);
+                start(worker, failure, runners);
             }
             if (offloadAgent != null)
             {
-                start(offloadAgent, failure, runners, threads);
+                start(offloadAgent, failure, runners);
             }
-            start(capture, failure, runners, threads);
+            for (final Agent agent : device.agents())
+            {
+                start(agent, failure, runners);
+            }
 
             while (exportThread.isAlive() && failure.get() == null)
             {
                 exportThread.join(PROGRESS_INTERVAL_MS);
                 if (progress != null)
                 {
-                    progress.onProgress(counters.packetsRead(), source.bytesRead(), source.bytesTotal(),
+                    progress.onProgress(counters.packetsRead(), device.bytesRead(), device.bytesTotal(),
                         System.nanoTime() - start);
                 }
             }
@@ -141,11 +209,7 @@ public final class Probe
             {
                 runner.close();
             }
-            if (nic != null)
-            {
-                // Every thread has stopped: the agent closed the device already, unless it never ran.
-                nic.close();
-            }
+            device.close();
         }
         final long elapsed = System.nanoTime() - start;
 
@@ -153,8 +217,22 @@ public final class Probe
         {
             throw new ProbeFailure(failure.get());
         }
+        return result(elapsed);
+    }
 
-        final List<QueueStats> queueStats = new ArrayList<>(queues);
+    /** Closes the device when the probe was opened but never run. */
+    @Override
+    public void close()
+    {
+        if (!ran)
+        {
+            device.close();
+        }
+    }
+
+    private ProbeResult result(final long elapsedNs)
+    {
+        final List<QueueStats> queueStats = new ArrayList<>(workers.length);
         for (final QueueWorker worker : workers)
         {
             final var cache = worker.cache();
@@ -164,37 +242,22 @@ public final class Probe
                 byReason[reason] = cache.records(reason);
             }
             final var dpi = worker.inspection();
-            queueStats.add(new QueueStats(worker.queueIndex(), worker.packetsProcessed(), worker.bytesProcessed(),
+            final WorkerCounters own = worker.counters();
+            queueStats.add(new QueueStats(worker.queueIndex(), own.packets.get(), own.bytes.get(),
                 cache.flowsCreated(), byReason, cache.evictions(), cache.overflowSplits(), cache.liveFlows(),
                 cache.reservedBytes(), cache.bytesPerIPv4Flow(), dpi == null ? null : new DpiStats(
                 dpi.flowsInspected(), dpi.detected(), dpi.guessed(), dpi.unknown(), dpi.packetsInspected(),
-                dpi.notInspected(), dpi.liveStates()), worker.cpuNanos(), cache.flowIdHits(), cache.flowIdMisses(),
+                dpi.notInspected(), dpi.liveStates()), own.cpuNanos.get(), cache.flowIdHits(), cache.flowIdMisses(),
                 worker.offloader() == null ? null : worker.offloader().stats()));
         }
-        return new ProbeResult(capture.stats(), List.copyOf(queueStats), export.records(), export.droppedRecords(),
-            source.damages(), elapsed, export.cpuNanos(), nic == null ? null : NicStats.of(nic.counters()),
-            offloadAgent == null ? null : offloadAgent.stats());
+        final Counters registry = counters.registry();
+        return new ProbeResult(new CaptureStats(registry), List.copyOf(queueStats), export.records(),
+            export.droppedRecords(), device.problems(), elapsedNs, export.cpuNanos(), device.name(),
+            DeviceCounters.stats(registry, device.summary()), offloadAgent == null ? null : offloadAgent.stats(),
+            stopped);
     }
 
-    /** A copy of the NIC's model with one receive queue per worker (the caller's stays as it was). */
-    private static EmulatedNicConfig nicConfig(final EmulatedNicConfig model, final int queues)
-    {
-        return new EmulatedNicConfig()
-            .flowTableCapacity(model.flowTableCapacity())
-            .learnRateFlowsPerSecond(model.learnRateFlowsPerSecond())
-            .learnBurst(model.learnBurst())
-            .programmingCostNs(model.programmingCostNs())
-            .bufferDelayNs(model.bufferDelayNs())
-            .hostRingBytes(model.hostRingBytes())
-            .ports(model.ports())
-            .expirySweepPeriodNs(model.expirySweepPeriodNs())
-            .faults(model.faults())
-            .queues(queues);
-    }
-
-    private static Thread start(
-        final Agent agent, final AtomicReference<Throwable> failure, final List<AgentRunner> runners,
-        final int threads)
+    private Thread start(final Agent agent, final AtomicReference<Throwable> failure, final List<AgentRunner> runners)
     {
         // AgentRunner reports an agent's normal end (AgentTerminationException) to the error handler too.
         final AgentRunner runner = new AgentRunner(idleStrategy(threads), ex ->

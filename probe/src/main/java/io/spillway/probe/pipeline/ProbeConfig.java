@@ -7,24 +7,21 @@ import io.spillway.probe.flow.FlowTimeouts;
 /**
  * How the probe is laid out.
  *
- * @param queues       worker queues (one thread each)
+ * @param queues       worker queues (one thread each), one per receive queue of the device
  * @param maxFlows     flow cache capacity per queue
  * @param timeouts     flow expiry
- * @param batchPackets packets per batch from the capture thread to a worker
- * @param ringBytes    capacity of each ring between threads (a power of two)
+ * @param ringBytes    capacity of each worker's ring of records to the export thread (a power of two)
  * @param dpi          the loaded DPI library, or null to run without DPI
  * @param dpiMaxPackets packets inspected per flow before giving up; 0 for ndpiReader's budget
  * @param dpiUntil     whether a flow's inspection ends when nDPI has nothing more to learn or as soon as the
  *                     application is known
- * @param offload      the emulated SmartNIC as receive path and flow offload device, or null to read packets
- *                     straight into the workers
+ * @param offload      when flows are handed to the device's flow table, or null to offload nothing
  */
 public record ProbeConfig(
-    int queues, int maxFlows, FlowTimeouts timeouts, int batchPackets, int ringBytes, Dpi dpi, int dpiMaxPackets,
-    DpiUntil dpiUntil, OffloadConfig offload)
+    int queues, int maxFlows, FlowTimeouts timeouts, int ringBytes, Dpi dpi, int dpiMaxPackets, DpiUntil dpiUntil,
+    OffloadPolicy offload)
 {
     public static final int DEFAULT_MAX_FLOWS = 1 << 20;
-    public static final int DEFAULT_BATCH_PACKETS = 64;
     public static final int DEFAULT_RING_BYTES = 4 << 20;
 
     public ProbeConfig
@@ -53,40 +50,35 @@ public record ProbeConfig(
 
     public static ProbeConfig defaults(final int queues)
     {
-        return new ProbeConfig(queues, DEFAULT_MAX_FLOWS, FlowTimeouts.DEFAULT, DEFAULT_BATCH_PACKETS,
-            DEFAULT_RING_BYTES, null, 0, DpiUntil.FINAL, null);
+        return new ProbeConfig(queues, DEFAULT_MAX_FLOWS, FlowTimeouts.DEFAULT, DEFAULT_RING_BYTES, null, 0,
+            DpiUntil.FINAL, null);
     }
 
     public ProbeConfig withMaxFlows(final int maxFlows)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, dpiUntil,
-            offload);
+        return new ProbeConfig(queues, maxFlows, timeouts, ringBytes, dpi, dpiMaxPackets, dpiUntil, offload);
     }
 
     public ProbeConfig withTimeouts(final FlowTimeouts timeouts)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, dpiUntil,
-            offload);
+        return new ProbeConfig(queues, maxFlows, timeouts, ringBytes, dpi, dpiMaxPackets, dpiUntil, offload);
     }
 
     /** DPI with {@code dpi} (null: off), inspecting at most {@code maxPackets} per flow (0: ndpiReader's). */
     public ProbeConfig withDpi(final Dpi dpi, final int maxPackets)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, maxPackets, dpiUntil,
-            offload);
+        return new ProbeConfig(queues, maxFlows, timeouts, ringBytes, dpi, maxPackets, dpiUntil, offload);
     }
 
     /** Inspection of a flow ends when nDPI's verdict is final, or as soon as the application is known. */
     public ProbeConfig withDpiUntil(final DpiUntil dpiUntil)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, dpiUntil,
-            offload);
+        return new ProbeConfig(queues, maxFlows, timeouts, ringBytes, dpi, dpiMaxPackets, dpiUntil, offload);
     }
 
-    /** Packets through the emulated SmartNIC, offloading flows or not ({@link OffloadConfig}); null: without. */
-    public ProbeConfig withOffload(final OffloadConfig offload)
+    /** Flows handed to the device's flow table as {@code offload} says; null: nothing offloaded. */
+    public ProbeConfig withOffload(final OffloadPolicy offload)
     {
-        return new ProbeConfig(queues, maxFlows, timeouts, batchPackets, ringBytes, dpi, dpiMaxPackets, dpiUntil,
-            offload);
+        return new ProbeConfig(queues, maxFlows, timeouts, ringBytes, dpi, dpiMaxPackets, dpiUntil, offload);
     }
 }

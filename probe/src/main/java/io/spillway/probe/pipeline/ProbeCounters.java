@@ -1,49 +1,57 @@
 package io.spillway.probe.pipeline;
 
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
-import org.agrona.concurrent.status.CountersManager;
-
-import java.nio.ByteBuffer;
+import io.spillway.device.Counters;
+import io.spillway.device.DeviceCounters;
+import io.spillway.device.ReceiveCounters;
+import io.spillway.packet.ParseStatus;
 
 /**
- * Figures other threads may read while the probe runs (the progress line, the IPFIX statistics
- * record, the testbed's measurement window): Agrona counters, each written by one thread with
- * ordered stores, once per poll.
+ * The live figures other threads read while the probe runs (the progress line, the IPFIX statistics record, the
+ * testbed's measurement window), read from the run's {@link Counters}: the same counters the summary reads at the
+ * end, whoever wrote them (a dispatcher, the workers' parsers, the device).
  */
 public final class ProbeCounters
 {
-    private static final int COUNTERS = 16;
+    private final Counters counters;
 
-    private final CountersManager manager = new CountersManager(
-        new UnsafeBuffer(ByteBuffer.allocateDirect(COUNTERS * CountersManager.METADATA_LENGTH)),
-        new UnsafeBuffer(ByteBuffer.allocateDirect(COUNTERS * CountersManager.COUNTER_LENGTH)));
-    final AtomicCounter packetsRead = manager.newCounter("packets read");
-    final AtomicCounter packetsNotAccounted =
-        manager.newCounter("packets not accounted: malformed, not IP, cut by snap length, unsupported link");
-    final AtomicCounter nicConsumed = manager.newCounter("packets the emulated NIC counted in hardware");
-    final AtomicCounter nicDrops = manager.newCounter("packets the emulated NIC dropped: host ring full");
+    /** Room for a run of {@code queues} queues. */
+    public ProbeCounters(final int queues)
+    {
+        this(Counters.forQueues(queues));
+    }
+
+    public ProbeCounters(final Counters counters)
+    {
+        this.counters = counters;
+    }
+
+    /** The registry every part of the run registers its counters in. */
+    public Counters registry()
+    {
+        return counters;
+    }
 
     public long packetsRead()
     {
-        return packetsRead.get();
+        return counters.total(ReceiveCounters.TYPE_PACKETS);
     }
 
     /** Packets the probe could not account to any flow (IPFIX ignoredPacketTotalCount). */
     public long packetsNotAccounted()
     {
-        return packetsNotAccounted.get();
+        return packetsRead() - counters.total(ReceiveCounters.TYPE_STATUS + ParseStatus.FLOW) -
+            counters.total(ReceiveCounters.TYPE_STATUS + ParseStatus.L3_FLOW);
     }
 
-    /** Packets the emulated SmartNIC counted in hardware so far (0 without it). */
-    public long nicConsumed()
+    /** Packets the device's flow table handled without the host so far (0 without one). */
+    public long hardwarePackets()
     {
-        return nicConsumed.get();
+        return counters.total(DeviceCounters.TYPE_HW_PACKETS);
     }
 
-    /** Packets the emulated SmartNIC dropped so far because a host ring was full (0 without it). */
-    public long nicDrops()
+    /** Packets the device lost so far before a worker saw them (a full ring). */
+    public long deviceDrops()
     {
-        return nicDrops.get();
+        return counters.total(DeviceCounters.TYPE_DROPS);
     }
 }

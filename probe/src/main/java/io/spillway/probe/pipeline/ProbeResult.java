@@ -1,28 +1,41 @@
 package io.spillway.probe.pipeline;
 
-import io.spillway.exporter.FlowEndReason;
 import io.spillway.device.CaptureDamage;
+import io.spillway.device.DeviceStats;
+import io.spillway.device.InputProblem;
+import io.spillway.exporter.FlowEndReason;
 import io.spillway.probe.offload.OffloadStats;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a run counted, for the summary and for tests.
  *
- * @param nic          the emulated SmartNIC's counters, null when packets did not go through it
+ * @param problems     inputs that ended early (a damaged file, an interface that went away)
+ * @param device       what the device counted (its name, standard figures and summary line)
  * @param offloadAgent what the OffloadAgent did, null without offload
+ * @param stopped      the run was stopped (a signal) before its input ended
  */
 public record ProbeResult(
     CaptureStats capture,
     List<QueueStats> queues,
     long recordsExported,
     long recordsDropped,
-    List<CaptureDamage> damages,
+    List<InputProblem> problems,
     long elapsedNs,
     long exportCpuNanos,
-    NicStats nic,
-    OffloadAgentStats offloadAgent)
+    String deviceName,
+    DeviceStats device,
+    OffloadAgentStats offloadAgent,
+    boolean stopped)
 {
+    /** The damaged capture files among {@link #problems()}. */
+    public List<CaptureDamage> damages()
+    {
+        return problems.stream().map(InputProblem::damage).filter(Objects::nonNull).toList();
+    }
+
     public long flowsCreated()
     {
         long total = 0;

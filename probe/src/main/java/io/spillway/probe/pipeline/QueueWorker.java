@@ -1,19 +1,24 @@
 package io.spillway.probe.pipeline;
 
+import io.spillway.device.Counters;
+import io.spillway.device.ReceiveCounters;
+import io.spillway.device.ReceiveParser;
+import io.spillway.device.RxHandler;
+import io.spillway.device.RxQueue;
+import io.spillway.device.ThreadCpu;
 import io.spillway.exporter.FlowRecord;
-import io.spillway.offload.emulated.HostPacketHandler;
-import io.spillway.offload.emulated.HostRing;
+import io.spillway.packet.PacketBatch;
+import io.spillway.packet.PacketDescriptor;
 import io.spillway.probe.dpi.FlowInspection;
 import io.spillway.probe.flow.ExpiredFlowHandler;
 import io.spillway.probe.flow.FlowCache;
-import io.spillway.packet.PacketDescriptor;
-import io.spillway.probe.offload.FlowOffloader;
+import io.spillway.probe.flow.FlowStage;
+import io.spillway.probe.offload.OffloadStage;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
@@ -21,63 +26,62 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One worker per queue, share-nothing: drains its ring of packet batches into its private
- * {@link FlowCache} and sends the records the cache expires to its export ring.
+ * One worker per receive queue, share-nothing: polls its queue, parses the packets a raw queue delivers, counts
+ * each packet into its private {@link FlowCache}, runs the flow's stages in order (DPI, then offload), and sends the
+ * records the cache expires to its export ring.
  * <p>
- * Behind the emulated SmartNIC, packets come from the NIC's host ring for this queue instead (with a flowId for
- * tagged flows), and the capture ring carries only ticks and END; before either, the worker takes every packet the
- * NIC delivered, so time and the end of input never overtake packets. With offload, a {@link FlowOffloader} decides
- * after each packet whether to hand the flow to the device, and the worker applies the device's results and expiry
- * events every loop. At END it unlearns its offloaded flows and waits until the device gave back every one, then
- * flushes the cache and ends the export; it stops once the OffloadAgent has ended, so no event is left unread.
+ * Time: the cache moves to a batch's time before counting it (a quiet queue's empty batches keep its flows
+ * expiring), and to each packet's time before counting that packet. With offload, the {@link OffloadStage} hands
+ * ready flows to the OffloadAgent and the worker applies the device's results and expiry events every loop. At the
+ * queue's end it unlearns its offloaded flows and waits until the device gave back every one, then flushes the cache
+ * and ends the export; it stops once the OffloadAgent has ended, so no event is left unread.
  */
-final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler, HostPacketHandler
+final class QueueWorker implements Agent, RxHandler, ExpiredFlowHandler
 {
-    private static final int MESSAGES_PER_WORK = 16;
-    private static final int HOST_PACKETS_PER_WORK = 256;
     private static final int RESULTS_PER_WORK = 256;
 
     private final int queue;
-    private final RingBuffer packets;
+    private final RxQueue rxQueue;
     private final RingBuffer records;
     private final FlowCache cache;
+    private final ReceiveParser parser;
     private final FlowInspection inspection;
-    private final HostRing hostRing;
-    private final FlowOffloader offloader;
+    private final OffloadStage offloader;
+    private final FlowStage[] stages;
     private final AtomicBoolean offloadFinished;
     private final IdleStrategy ringFullIdle;
+    private final WorkerCounters counters;
     private final UnsafeBuffer endMessage = new UnsafeBuffer(ByteBuffer.allocateDirect(8));
-    private long packetsProcessed;
-    private long bytesProcessed;
-    private long recordsSent;
-    private long ringFullWaits;
-    private long cpuNanos;
     private boolean inputEnded;
     private boolean flushed;
     private boolean ended;
 
     /**
-     * @param hostRing        the emulated NIC's host ring of this queue, or null when packets come in batches
      * @param deferrals       offload requests to the OffloadAgent, or null without offload
      * @param results         the OffloadAgent's results and device events for this worker, or null without offload
      * @param offloadFinished set by the OffloadAgent when it has ended, or null without offload
      */
     QueueWorker(
-        final int queue, final RingBuffer packets, final RingBuffer records, final ProbeConfig config,
-        final IdleStrategy ringFullIdle, final HostRing hostRing, final RingBuffer deferrals, final RingBuffer results,
-        final AtomicBoolean offloadFinished)
+        final int queue, final RxQueue rxQueue, final RingBuffer records, final ProbeConfig config,
+        final IdleStrategy ringFullIdle, final RingBuffer deferrals, final RingBuffer results,
+        final AtomicBoolean offloadFinished, final Counters counters)
     {
         this.queue = queue;
-        this.packets = packets;
+        this.rxQueue = rxQueue;
         this.records = records;
         this.ringFullIdle = ringFullIdle;
-        this.hostRing = hostRing;
         this.offloadFinished = offloadFinished;
+        this.counters = new WorkerCounters(counters, queue);
+        this.parser = new ReceiveParser(new ReceiveCounters(counters, queue));
         this.inspection = config.dpi() == null ? null :
             new FlowInspection(config.dpi(), config.maxFlows(), config.dpiMaxPackets(), config.dpiUntil());
         this.cache = new FlowCache(queue, config.maxFlows(), config.timeouts(), this, inspection);
-        this.offloader = deferrals == null ? null :
-            new FlowOffloader(cache, inspection, deferrals, results, config.offload().afterPackets());
+        // With DPI the flow is ready once inspected; the packet count applies without it.
+        this.offloader = deferrals == null ? null : new OffloadStage(cache, deferrals, results,
+            inspection == null ? config.offload().afterPackets() : 1);
+        this.stages = inspection == null ?
+            offloader == null ? new FlowStage[0] : new FlowStage[]{offloader} :
+            offloader == null ? new FlowStage[]{inspection} : new FlowStage[]{inspection, offloader};
     }
 
     @Override
@@ -88,13 +92,18 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler, Ho
             throw new AgentTerminationException();
         }
         int work = 0;
-        if (hostRing != null)
-        {
-            work += hostRing.poll(this, HOST_PACKETS_PER_WORK);
-        }
         if (!inputEnded)
         {
-            work += packets.read(this, MESSAGES_PER_WORK);
+            final int received = rxQueue.poll(this);
+            if (received == RxQueue.END)
+            {
+                onInputEnd();
+                work++;
+            }
+            else
+            {
+                work += received;
+            }
         }
         if (offloader != null)
         {
@@ -108,67 +117,44 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler, Ho
     }
 
     @Override
-    public void onMessage(final int type, final MutableDirectBuffer buffer, final int index, final int length)
+    public void onBatch(final PacketBatch batch)
     {
-        if (hostRing != null)
+        if (batch.timeNs() != PacketBatch.NO_TIME)
         {
-            // The NIC delivered these before the capture thread sent this tick or END.
-            drainHostRing();
+            cache.advanceTime(batch.timeNs() / 1_000_000L);
         }
-        cache.advanceTime(buffer.getLong(index + QueueMessages.BATCH_TIME_NS) / 1_000_000L);
-        switch (type)
+        if (!batch.isParsed())
         {
-            case QueueMessages.PACKETS ->
-            {
-                final int count = buffer.getInt(index + QueueMessages.BATCH_COUNT);
-                int offset = index + QueueMessages.BATCH_HEADER_LENGTH;
-                cache.prefetch(buffer, offset, count, PacketDescriptor.LENGTH);
-                for (int i = 0; i < count; i++)
-                {
-                    account(buffer, offset, 0);
-                    offset += PacketDescriptor.LENGTH;
-                }
-            }
-            case QueueMessages.END ->
-            {
-                inputEnded = true;
-                if (offloader == null)
-                {
-                    flushAndEnd();
-                    ended = true;
-                }
-                else
-                {
-                    offloader.beginShutdown();
-                }
-            }
-            default ->
-            {
-                // TICK: the time advance above is all it carries.
-            }
+            parser.parseInPlace(batch);
         }
-    }
-
-    /** A packet from the NIC's host ring: a descriptor, with the flow's flowId when the NIC tagged it. */
-    @Override
-    public void onPacket(final long flowId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        // Time moves with the packets here, not with batches: expire what went idle before counting this one.
-        cache.advanceTime(PacketDescriptor.timestampNanos(buffer, offset) / 1_000_000L);
-        account(buffer, offset, flowId);
+        final int count = batch.count();
+        if (count == 0)
+        {
+            return;
+        }
+        final MutableDirectBuffer buffer = batch.buffer();
+        int offset = batch.offset();
+        cache.prefetch(buffer, offset, count, PacketDescriptor.LENGTH);
+        for (int i = 0; i < count; i++)
+        {
+            // Expire what went idle before this packet's time, then count it.
+            cache.advanceTime(PacketDescriptor.timestampNanos(buffer, offset) / 1_000_000L);
+            account(buffer, offset);
+            offset += PacketDescriptor.LENGTH;
+        }
     }
 
     @Override
     public void onExpired(final FlowRecord record)
     {
-        send(QueueMessages.RECORD, record.buffer(), record.offset(), record.length());
-        recordsSent++;
+        send(RecordMessages.RECORD, record.buffer(), record.offset(), record.length());
+        counters.records.incrementOpaque();
     }
 
     @Override
     public void onClose()
     {
-        cpuNanos = ThreadCpu.currentThreadNanos();
+        counters.cpuNanos.setRelease(ThreadCpu.currentThreadNanos());
         cache.close();
         if (inspection != null)
         {
@@ -198,55 +184,44 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler, Ho
         return inspection;
     }
 
-    /** The worker's offload side, null without offload. */
-    FlowOffloader offloader()
+    /** The worker's offload stage, null without offload. */
+    OffloadStage offloader()
     {
         return offloader;
     }
 
-    long packetsProcessed()
+    WorkerCounters counters()
     {
-        return packetsProcessed;
+        return counters;
     }
 
-    /** Frame bytes of the packets this worker counted. */
-    long bytesProcessed()
+    private void account(final DirectBuffer buffer, final int offset)
     {
-        return bytesProcessed;
-    }
-
-    long recordsSent()
-    {
-        return recordsSent;
-    }
-
-    long ringFullWaits()
-    {
-        return ringFullWaits;
-    }
-
-    /** CPU time of the worker's thread, known once it has closed. */
-    long cpuNanos()
-    {
-        return cpuNanos;
-    }
-
-    private void account(final DirectBuffer buffer, final int offset, final long flowId)
-    {
-        final int slot = cache.onPacket(buffer, offset, flowId);
-        if (inspection != null)
+        final int slot = cache.onPacket(buffer, offset, buffer.getLong(offset + PacketDescriptor.FLOW_ID));
+        boolean done = true;
+        for (final FlowStage stage : stages)
         {
-            inspection.inspect(slot, buffer, offset);
+            done = stage.onPacket(slot, buffer, offset, done);
         }
-        if (offloader != null)
-        {
-            offloader.onPacket(slot);
-        }
-        packetsProcessed++;
-        bytesProcessed += buffer.getInt(offset + PacketDescriptor.WIRE_LENGTH);
+        counters.packets.incrementOpaque();
+        counters.bytes.getAndAddOpaque(buffer.getInt(offset + PacketDescriptor.WIRE_LENGTH));
     }
 
-    /** After END with offload: unlearn, wait for the device's flows, flush, then wait for the agent to end. */
+    private void onInputEnd()
+    {
+        inputEnded = true;
+        if (offloader == null)
+        {
+            flushAndEnd();
+            ended = true;
+        }
+        else
+        {
+            offloader.beginShutdown();
+        }
+    }
+
+    /** After the end of input with offload: unlearn, wait for the device's flows, flush, then wait for the agent. */
     private int shutDownOffload()
     {
         if (!flushed)
@@ -271,19 +246,10 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler, Ho
         return 0;
     }
 
-    /** Takes every packet in the host ring. A read stops at the ring's end, so only two empty reads mean empty. */
-    private void drainHostRing()
-    {
-        while (hostRing.poll(this, HOST_PACKETS_PER_WORK) > 0 || hostRing.poll(this, HOST_PACKETS_PER_WORK) > 0)
-        {
-            // Batch after batch.
-        }
-    }
-
     private void flushAndEnd()
     {
         cache.flushAll();
-        send(QueueMessages.END, endMessage, 0, endMessage.capacity());
+        send(RecordMessages.END, endMessage, 0, endMessage.capacity());
         flushed = true;
     }
 
@@ -292,7 +258,7 @@ final class QueueWorker implements Agent, MessageHandler, ExpiredFlowHandler, Ho
     {
         if (!records.write(type, buffer, offset, length))
         {
-            ringFullWaits++;
+            counters.recordRingFullWaits.incrementOpaque();
             ringFullIdle.reset();
             while (!records.write(type, buffer, offset, length))
             {

@@ -57,23 +57,13 @@ class ProbeCommandTest
     }
 
     @Test
-    void helpFormatsEveryOptionWithoutPicocliWarnings()
+    void helpListsTheDevicesAndFormatsEveryOptionWithoutPicocliWarnings()
     {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final PrintStream saved = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        final int exit;
-        try
-        {
-            exit = run("--help");
-        }
-        finally
-        {
-            System.setOut(saved);
-        }
-        assertEquals(ProbeCommand.EXIT_OK, exit, stderr);
-        assertFalse(stderr.contains("WARN"), stderr);
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("less above 90% fill"), out::toString);
+        final CommandRun help = CommandRun.of("--help");
+        assertEquals(ProbeCommand.EXIT_OK, help.exit(), help.stderr());
+        assertFalse(help.stderr().contains("WARN"), help.stderr());
+        assertTrue(help.stdout().contains("--nic, --device=NAME"), help.stdout());
+        assertTrue(help.stdout().contains("-i, --interface=IFACE"), help.stdout());
     }
 
     @Test
@@ -91,7 +81,8 @@ class ProbeCommandTest
         assertTrue(stderr.contains(cut + ": at byte offset "), stderr);
         assertTrue(stderr.contains("every packet before it was processed and exported"), stderr);
         final long packets = Files.readAllLines(out).stream()
-            .mapToLong(l -> field(l, "packetDeltaCount") + field(l, "reversePacketDeltaCount")).sum();
+            .mapToLong(l -> CommandRun.field(l, "packetDeltaCount") + CommandRun.field(l, "reversePacketDeltaCount"))
+            .sum();
         assertEquals(wholeRecords(Files.readAllBytes(cut)), packets);
     }
 
@@ -146,59 +137,6 @@ class ProbeCommandTest
         assertTrue(stderr.contains("--replay-speed must be a positive number"), stderr);
     }
 
-    @Test
-    void replaysACaptureThroughTheEmulatedSmartNicWithOffload() throws IOException
-    {
-        final Path out = dir.resolve("flows.jsonl");
-        final int exit = run("-r", TestCaptures.file("netflix.pcap").toString(), "--queues", "2", "--no-dpi",
-            "--nic", "emulated", "--offload", "emulated", "--offload-after-packets", "2", "--nic-flows", "64K",
-            "--nic-buffer-delay", "1.5", "--nic-learn-rate", "500000", "--nic-programming-cost", "2",
-            "--export", "json:" + out);
-
-        assertEquals(ProbeCommand.EXIT_OK, exit, stderr);
-        final List<String> lines = Files.readAllLines(out);
-        final long packets = lines.stream()
-            .mapToLong(l -> field(l, "packetDeltaCount") + field(l, "reversePacketDeltaCount")).sum();
-        final long hardware = lines.stream().mapToLong(l -> field(l, "hardwarePacketDeltaCount")).sum();
-        assertEquals(1793, packets, "netflix.pcap has 1,793 packets, host and hardware together");
-        assertTrue(stderr.contains(String.format(java.util.Locale.ROOT, "%,d counted in hardware", hardware)), stderr);
-        assertTrue(stderr.contains("  offload  requests "), stderr);
-        assertTrue(stderr.contains("  counted  host "), stderr);
-    }
-
-    @Test
-    void replaysACaptureAtAMultipleOfItsOwnPaceThroughTheEmulatedSmartNic() throws IOException
-    {
-        // netflix.pcap spans 90 s: 0.45 s at 200 times its pace.
-        final Path out = dir.resolve("flows.jsonl");
-        final long start = System.nanoTime();
-        final int exit = run("-r", TestCaptures.file("netflix.pcap").toString(), "--queues", "2", "--no-dpi",
-            "--nic", "emulated", "--offload", "emulated", "--replay-speed", "200", "--export", "json:" + out);
-        final long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-
-        assertEquals(ProbeCommand.EXIT_OK, exit, stderr);
-        assertTrue(elapsedMs >= 440, elapsedMs + " ms");
-        final List<String> lines = Files.readAllLines(out);
-        assertEquals(1793, lines.stream()
-            .mapToLong(l -> field(l, "packetDeltaCount") + field(l, "reversePacketDeltaCount")).sum());
-        assertTrue(lines.stream().mapToLong(l -> field(l, "hardwarePacketDeltaCount")).sum() > 0, stderr);
-    }
-
-    @Test
-    void offloadWithoutTheEmulatedNicAndUnknownModelsAreUsageErrors()
-    {
-        final String capture = TestCaptures.file("netflix.pcap").toString();
-        assertEquals(ProbeCommand.EXIT_USAGE, run("-r", capture, "--offload", "emulated"));
-        assertTrue(stderr.contains("--offload emulated needs --nic emulated"), stderr);
-        assertEquals(ProbeCommand.EXIT_USAGE, run("-r", capture, "--nic", "ntapi"));
-        assertTrue(stderr.contains("unknown --nic 'ntapi'"), stderr);
-        assertEquals(ProbeCommand.EXIT_USAGE, run("-r", capture, "--nic", "emulated", "--offload", "emulated",
-            "--offload-after-packets", "0"));
-        assertTrue(stderr.contains("--offload-after-packets"), stderr);
-        assertEquals(ProbeCommand.EXIT_USAGE, run("-r", capture, "--nic", "emulated", "--nic-buffer-delay", "-1"));
-        assertTrue(stderr.contains("--nic-buffer-delay"), stderr);
-    }
-
     /** Packets whose record lies whole inside a little-endian pcap's bytes. */
     private static long wholeRecords(final byte[] pcap)
     {
@@ -211,20 +149,5 @@ class ProbeCommandTest
             count++;
         }
         return count;
-    }
-
-    private static long field(final String line, final String name)
-    {
-        final int at = line.indexOf("\"" + name + "\":");
-        if (at < 0)
-        {
-            return 0;
-        }
-        int end = at + name.length() + 3;
-        while (end < line.length() && Character.isDigit(line.charAt(end)))
-        {
-            end++;
-        }
-        return Long.parseLong(line.substring(at + name.length() + 3, end));
     }
 }

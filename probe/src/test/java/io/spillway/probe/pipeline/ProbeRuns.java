@@ -1,17 +1,19 @@
 package io.spillway.probe.pipeline;
 
-import io.spillway.capture.file.CaptureFiles;
-import io.spillway.device.PacketSource;
-import io.spillway.probe.flow.RecordedFlow;
 import io.spillway.capture.reference.Conversation;
 import io.spillway.capture.reference.Tshark;
+import io.spillway.device.DeviceProvider;
+import io.spillway.device.DeviceSpec;
+import io.spillway.device.Devices;
+import io.spillway.device.PacketSource;
+import io.spillway.probe.flow.RecordedFlow;
 
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Runs the whole pipeline on capture files and keeps the records, for tests. */
+/** Runs the whole pipeline on capture files (or any device) and keeps the records, for tests. */
 public final class ProbeRuns
 {
     public record Run(ProbeResult result, List<RecordedFlow> records)
@@ -77,27 +79,29 @@ public final class ProbeRuns
 
     public static Run run(final ProbeConfig config, final List<Path> files)
     {
-        final CollectingExporter exporter = new CollectingExporter();
-        try (PacketSource source = CaptureFiles.open(files))
-        {
-            final ProbeResult result = Probe.run(config, source, List.of(exporter), null);
-            return new Run(result, exporter.records());
-        }
+        return run(config, Devices.provider("files"), spec -> spec.withFiles(files));
     }
 
-    /** Runs the pipeline on {@code source}, which it closes. */
+    /** Runs the pipeline on {@code source} as one stream, which the device closes. */
     public static Run run(final ProbeConfig config, final PacketSource source)
     {
-        final CollectingExporter exporter = new CollectingExporter();
-        try (source)
-        {
-            final ProbeResult result = Probe.run(config, source, List.of(exporter), null);
-            return new Run(result, exporter.records());
-        }
+        return run(config, Devices.provider("files"), spec -> spec.withSource(source));
     }
 
     public static Run run(final ProbeConfig config, final Path file)
     {
         return run(config, List.of(file));
+    }
+
+    /** Runs the pipeline on the device {@code provider} opens with the spec {@code input} completes. */
+    public static Run run(
+        final ProbeConfig config, final DeviceProvider provider,
+        final java.util.function.UnaryOperator<DeviceSpec> input)
+    {
+        final CollectingExporter exporter = new CollectingExporter();
+        final ProbeCounters counters = new ProbeCounters(config.queues());
+        final DeviceSpec spec = input.apply(DeviceSpec.of(config.queues(), counters.registry()));
+        final ProbeResult result = Probe.run(config, provider, spec, List.of(exporter), null, counters);
+        return new Run(result, exporter.records());
     }
 }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Captures built for the offload tests, written with the probe's PcapWriter. */
-final class SyntheticTraffic
+public final class SyntheticTraffic
 {
-    static final long START_NS = 1_700_000_000_000_000_000L;
+    public static final long START_NS = 1_700_000_000_000_000_000L;
     static final int CLIENT = 0x0A000001;
     static final int SERVER = 0x0A000002;
 
@@ -29,7 +29,7 @@ final class SyntheticTraffic
      * One UDP flow from CLIENT port 1000 to SERVER port 2000: {@code packets} packets {@code gapNs} apart, every
      * tenth one a reply, 128-byte payloads.
      */
-    static Path highRateFlow(final Path file, final int packets, final long gapNs)
+    public static Path highRateFlow(final Path file, final int packets, final long gapNs)
     {
         final byte[] request = PacketBuilder.ethernet().ipv4(CLIENT, SERVER).udp(1000, 2000).payload(128).build()
             .bytes();
@@ -51,7 +51,7 @@ final class SyntheticTraffic
      * exchanges (a third of the packets replies). Every seventh flow pauses 3 s halfway, longer than a 2 s idle
      * timeout, so it is expired and comes back as a new flow.
      */
-    static Path manyFlows(final Path file, final int flows, final int packetsPerFlow)
+    public static Path manyFlows(final Path file, final int flows, final int packetsPerFlow)
     {
         final List<Packet> packets = new ArrayList<>();
         for (int flow = 0; flow < flows; flow++)

@@ -2,13 +2,16 @@ package io.spillway.testbed.ab;
 
 import io.spillway.dpi.Dpi;
 import io.spillway.offload.LearnResult;
+import io.spillway.device.DeviceSpec;
+import io.spillway.offload.emulated.EmulatedDevice;
 import io.spillway.offload.emulated.EmulatedNicConfig;
+import io.spillway.offload.emulated.EmulatedProvider;
+import io.spillway.offload.emulated.NicStats;
 import io.spillway.probe.dpi.FlowInspection;
 import io.spillway.probe.offload.OffloadStats;
 import io.spillway.probe.pipeline.CaptureStats;
 import io.spillway.probe.pipeline.DpiStats;
-import io.spillway.probe.pipeline.NicStats;
-import io.spillway.probe.pipeline.OffloadConfig;
+import io.spillway.probe.pipeline.OffloadPolicy;
 import io.spillway.probe.pipeline.Probe;
 import io.spillway.probe.pipeline.ProbeConfig;
 import io.spillway.probe.pipeline.ProbeCounters;
@@ -65,16 +68,14 @@ final class CellRunner
             .programmingCostNs(settings.nicProgrammingCostNs())
             .bufferDelayNs(0);
         final boolean paced = !settings.maxRate();
-        final OffloadConfig offload = (cell.offload() ? OffloadConfig.offload(nic) : OffloadConfig.nicOnly(nic))
-            .withDropWhenHostRingFull(paced);
         final ProbeConfig config = ProbeConfig.defaults(settings.queues())
             .withMaxFlows(cacheFlowsPerQueue(settings, cell.activeFlows()))
-            .withOffload(offload)
+            .withOffload(cell.offload() ? OffloadPolicy.DEFAULT : null)
             .withDpi(cell.dpi() ? dpi : null, 0)
             .withDpiUntil(settings.dpiUntil());
 
         final RecordTotals totals = new RecordTotals();
-        final ProbeCounters counters = new ProbeCounters();
+        final ProbeCounters counters = new ProbeCounters(settings.queues());
         final MeasurementWindow window = new MeasurementWindow(settings.warmupPackets(cell.activeFlows()),
             frames.packets(), counters);
         // Garbage of the previous cell is not this cell's memory.
@@ -86,12 +87,13 @@ final class CellRunner
         {
             dpi.resetNativeHeapPeak();
         }
-        final ProbeResult result;
         final ReplaySource source = paced ? ReplaySource.paced(frames, settings.pacing()) :
             ReplaySource.atMaximumRate(frames);
-        try (source)
-        {
-            result = Probe.run(config, source, List.of(totals), (packets, bytes, total, elapsedNs) ->
+        // Paced, the NIC drops what the host has no room for, as on a live link.
+        final EmulatedDevice[] device = new EmulatedDevice[1];
+        final ProbeResult result = Probe.run(config, EmulatedProvider.withModel(nic, paced, d -> device[0] = d),
+            DeviceSpec.of(settings.queues(), counters.registry()).withSource(source), List.of(totals),
+            (packets, bytes, total, elapsedNs) ->
             {
                 window.sample();
                 if (progress != null)
@@ -99,21 +101,19 @@ final class CellRunner
                     progress.onProgress(packets, bytes, total, elapsedNs);
                 }
             }, counters);
-        }
         final long peak = ProcessMemory.peakResidentBytes();
         final long rssDelta = peakReset && peak >= 0 && residentBefore >= 0 ? peak - residentBefore : -1;
         final long dpiHeapPeak = cell.dpi() ? dpi.nativeHeapPeakBytes() - dpiHeapBefore : 0;
-        return result(cell, nicCapacity, paced, source, result, totals, SteadyState.of(window), rssDelta,
-            dpiHeapPeak);
+        return result(cell, nicCapacity, paced, source, result, device[0].nicStats(), totals, SteadyState.of(window),
+            rssDelta, dpiHeapPeak);
     }
 
     private CellResult result(
         final AbCell cell, final int nicCapacity, final boolean paced, final ReplaySource source,
-        final ProbeResult result, final RecordTotals totals, final SteadyState steadyState, final long rssDelta,
-        final long dpiHeapPeak)
+        final ProbeResult result, final NicStats nic, final RecordTotals totals, final SteadyState steadyState,
+        final long rssDelta, final long dpiHeapPeak)
     {
         final CaptureStats capture = result.capture();
-        final NicStats nic = result.nic();
         final OffloadStats offload = result.offload();
         final DpiStats dpiStats = result.dpi();
         return new CellResult(
@@ -127,8 +127,8 @@ final class CellRunner
             capture.wireBytes(),
             capture.accounted(),
             nic.hostPackets(),
-            capture.nicDrops(),
-            capture.nicDropBytes(),
+            capture.deviceDrops(),
+            capture.deviceDropBytes(),
             nic.hwPackets(),
             nic.hwBytes(),
             result.elapsedNs(),

@@ -38,7 +38,7 @@ final class MeasurementWindow
     {
         final long time = System.nanoTime();
         final long packets = counters.packetsRead();
-        final Point point = new Point(time, packets, counters.nicDrops(), counters.nicConsumed(), threads.sample());
+        final Point point = new Point(time, packets, counters.deviceDrops(), counters.hardwarePackets(), threads.sample());
         if (packets >= totalPackets)
         {
             return;

@@ -1,5 +1,8 @@
-package io.spillway.probe.pipeline;
+package io.spillway.offload.emulated.pipeline;
 
+import io.spillway.probe.pipeline.ProbeConfig;
+import io.spillway.probe.pipeline.SyntheticTraffic;
+import io.spillway.probe.pipeline.OffloadPolicy;
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.offload.emulated.EmulatedNicConfig;
 import io.spillway.offload.emulated.FaultInjection;
@@ -40,8 +43,8 @@ class OffloadActiveTimeoutTest
     {
         final Path capture = SyntheticTraffic.highRateFlow(dir.resolve("long.pcap"), PACKETS, GAP_NS);
         final EmulatedNicConfig nic = new EmulatedNicConfig().hostRingBytes(64 * 1024);
-        final ProbeRuns.Run run = ProbeRuns.run(
-            ProbeConfig.defaults(1).withTimeouts(TIMEOUTS).withOffload(OffloadConfig.offload(nic)),
+        final NicRuns.NicRun run = NicRuns.run(
+            ProbeConfig.defaults(1).withTimeouts(TIMEOUTS).withOffload(OffloadPolicy.DEFAULT), nic,
             new PacedSource(CaptureFiles.open(List.of(capture)), 1));
 
         OffloadRuns.assertOffloadInvariants(run, "long flow");
@@ -72,18 +75,18 @@ class OffloadActiveTimeoutTest
         final FaultInjection faults = new FaultInjection(11, 0, 0, 0.5, TimeUnit.MILLISECONDS.toNanos(30), 0.5, 0.5);
         final EmulatedNicConfig nic = new EmulatedNicConfig().hostRingBytes(64 * 1024)
             .bufferDelayNs(TimeUnit.MILLISECONDS.toNanos(5)).faults(faults);
-        final ProbeRuns.Run run = ProbeRuns.run(
-            ProbeConfig.defaults(1).withTimeouts(TIMEOUTS).withOffload(OffloadConfig.offload(nic)),
+        final NicRuns.NicRun run = NicRuns.run(
+            ProbeConfig.defaults(1).withTimeouts(TIMEOUTS).withOffload(OffloadPolicy.DEFAULT), nic,
             new PacedSource(CaptureFiles.open(List.of(capture)), 1));
 
         OffloadRuns.assertOffloadInvariants(run, "faulty device");
         assertEquals(PACKETS, run.recordPackets(), "every packet counted once");
         final OffloadStats offload = run.result().offload();
         assertTrue(offload.renewals() >= 2, offload.renewals() + " renewals");
-        assertTrue(run.result().nic().eventsDuplicated() > 0, "duplicates injected");
-        assertTrue(offload.ignoredEvents() >= run.result().nic().eventsDuplicated(),
+        assertTrue(run.nic().eventsDuplicated() > 0, "duplicates injected");
+        assertTrue(offload.ignoredEvents() >= run.nic().eventsDuplicated(),
             "every duplicate ignored, those of a renewed flow's old rule too: " + offload.ignoredEvents() + " of " +
-            run.result().nic().eventsDuplicated());
+            run.nic().eventsDuplicated());
     }
 
     @Test
@@ -92,8 +95,7 @@ class OffloadActiveTimeoutTest
         // The renewals race the read here: however many happen, nothing is lost or counted twice.
         final Path capture = SyntheticTraffic.highRateFlow(dir.resolve("long.pcap"), PACKETS, GAP_NS);
         final EmulatedNicConfig nic = new EmulatedNicConfig().hostRingBytes(64 * 1024);
-        final ProbeRuns.Run run = ProbeRuns.run(
-            ProbeConfig.defaults(1).withTimeouts(TIMEOUTS).withOffload(OffloadConfig.offload(nic)), capture);
+        final NicRuns.NicRun run = NicRuns.offload(ProbeConfig.defaults(1).withTimeouts(TIMEOUTS), nic, capture);
 
         OffloadRuns.assertOffloadInvariants(run, "as fast as possible");
         assertEquals(PACKETS, run.recordPackets());

@@ -1,10 +1,10 @@
-package io.spillway.probe.pipeline;
+package io.spillway.device;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /** CPU time of the calling thread, read by each pipeline thread as it ends. */
-final class ThreadCpu
+public final class ThreadCpu
 {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -12,7 +12,7 @@ final class ThreadCpu
     {
     }
 
-    static long currentThreadNanos()
+    public static long currentThreadNanos()
     {
         return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
     }

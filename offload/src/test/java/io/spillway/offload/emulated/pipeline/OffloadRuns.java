@@ -1,5 +1,7 @@
-package io.spillway.probe.pipeline;
+package io.spillway.offload.emulated.pipeline;
 
+import io.spillway.probe.pipeline.ProbeResult;
+import io.spillway.offload.emulated.NicStats;
 import io.spillway.probe.flow.RecordedFlow;
 import io.spillway.probe.offload.OffloadStats;
 
@@ -37,19 +39,19 @@ final class OffloadRuns
      * record, host + hardware = accounted, every hardware count merged into a record, every request answered,
      * every learned flow given back, no flow, no device-owned flow and no DPI state left.
      */
-    static void assertOffloadInvariants(final ProbeRuns.Run run, final String name)
+    static void assertOffloadInvariants(final NicRuns.NicRun run, final String name)
     {
         final ProbeResult result = run.result();
-        final NicStats nic = result.nic();
+        final NicStats nic = run.nic();
         final OffloadStats offload = result.offload();
         final long accounted = result.capture().accounted();
 
         assertEquals(0, nic.hostRingDrops(), name + ": NIC drops");
-        assertEquals(0, result.capture().nicDrops(), name + ": NIC drops seen by the capture thread");
+        assertEquals(0, result.capture().deviceDrops(), name + ": NIC drops seen by the capture thread");
         assertEquals(accounted, run.recordPackets(), name + ": every accounted packet is in a record");
         assertEquals(accounted, result.hostPackets() + nic.hwPackets(), name + ": host + hardware = accounted");
         assertEquals(nic.hostPackets(), result.hostPackets(), name + ": the workers took every delivered packet");
-        assertEquals(nic.hwPackets(), result.capture().nicConsumed(), name + ": consumed packets");
+        assertEquals(nic.hwPackets(), result.capture().deviceConsumed(), name + ": consumed packets");
         assertEquals(nic.hwPackets(), offload.hwPackets(), name + ": every hardware packet came back in an event");
         assertEquals(nic.hwBytes(), offload.hwBytes(), name + ": every hardware byte came back in an event");
         assertEquals(nic.hwPackets(), run.records().stream().mapToLong(RecordedFlow::hwPackets).sum(),

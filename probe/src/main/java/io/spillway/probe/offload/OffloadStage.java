@@ -4,10 +4,11 @@ import io.spillway.exporter.FlowEndReason;
 import io.spillway.offload.ExpiryCause;
 import io.spillway.offload.LearnResult;
 import io.spillway.offload.OffloadFlowKey;
-import io.spillway.probe.dpi.FlowInspection;
 import io.spillway.probe.flow.FlowCache;
+import io.spillway.probe.flow.FlowStage;
 import io.spillway.probe.flow.HardwareCounts;
 import io.spillway.probe.flow.OffloadedActiveTimeout;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -17,8 +18,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * the request on the worker's deferral ring for the OffloadAgent (the worker never calls the device, whose learns
  * cost microseconds), and applies the results and expiry events the agent sends back on the result ring.
  * <p>
- * A flow is requested once, when it is ready: its DPI inspection concluded (DPI on), or the host counted
- * {@code afterPackets} of its packets (DPI off). From then on the flow is PENDING, then OFFLOADED, and its packets
+ * A flow is requested once, when it is ready: every earlier stage is done with it (DPI: its inspection concluded)
+ * and the host counted {@code afterPackets} of its packets (with DPI on, 1). From then on the flow is PENDING, then OFFLOADED, and its packets
  * still arriving from the NIC's buffer are counted by the host without a second request. When an OFFLOADED flow's
  * record is due (active timeout), it is unlearned; the device's final counters go into that record and the flow
  * starts over, to be requested again at its next packet: one request per flow and active-timeout period. A request
@@ -27,10 +28,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * duplicate) is counted and ignored.
  * Nothing here allocates per packet or per event.
  */
-public final class FlowOffloader implements MessageHandler, OffloadedActiveTimeout
+public final class OffloadStage implements FlowStage, MessageHandler, OffloadedActiveTimeout
 {
     private final FlowCache cache;
-    private final FlowInspection inspection;
     private final RingBuffer deferrals;
     private final RingBuffer results;
     private final int afterPackets;
@@ -56,35 +56,45 @@ public final class FlowOffloader implements MessageHandler, OffloadedActiveTimeo
     private boolean endingSent;
 
     /**
-     * @param inspection   the worker's DPI, null when DPI is off
      * @param deferrals    the worker's deferral ring, read by the OffloadAgent
      * @param results      the worker's result ring, written by the OffloadAgent
-     * @param afterPackets with DPI off, host packets a flow needs before it is offloaded (at least 1)
+     * @param afterPackets host packets a flow needs before it is offloaded (at least 1)
      */
-    public FlowOffloader(
-        final FlowCache cache, final FlowInspection inspection, final RingBuffer deferrals, final RingBuffer results,
-        final int afterPackets)
+    public OffloadStage(
+        final FlowCache cache, final RingBuffer deferrals, final RingBuffer results, final int afterPackets)
     {
         if (afterPackets < 1)
         {
             throw new IllegalArgumentException("afterPackets must be at least 1: " + afterPackets);
         }
         this.cache = cache;
-        this.inspection = inspection;
         this.deferrals = deferrals;
         this.results = results;
         this.afterPackets = afterPackets;
         cache.offloadedActiveTimeout(this);
     }
 
-    /** After the flow cache (and DPI) took a packet of the flow in {@code slot}: requests offload once it is ready. */
+    /** After the flow cache and the earlier stages took a packet of the flow: requests offload once it is ready. */
+    @Override
+    public boolean onPacket(final int slot, final DirectBuffer descriptor, final int offset, final boolean earlierDone)
+    {
+        onPacket(slot, earlierDone);
+        return earlierDone;
+    }
+
+    /** A packet of the flow in {@code slot} was counted, and no earlier stage needs more of it. */
     public void onPacket(final int slot)
+    {
+        onPacket(slot, true);
+    }
+
+    private void onPacket(final int slot, final boolean ready)
     {
         switch (cache.offloadState(slot))
         {
             case FlowCache.OFFLOAD_NONE ->
             {
-                if (inspection != null ? inspection.isConcluded(slot) : cache.hostPackets(slot) >= afterPackets)
+                if (ready && cache.hostPackets(slot) >= afterPackets)
                 {
                     request(slot);
                 }

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A worker's offload side against hand-written agent messages: one request per flow, results, stale events. */
-class FlowOffloaderTest
+class OffloadStageTest
 {
     private static final int A = 0x0A000001;
     private static final int B = 0x0A000002;
@@ -47,12 +47,12 @@ class FlowOffloaderTest
         new UnsafeBuffer(ByteBuffer.allocateDirect(OffloadMessages.FLOW_EXPIRED_LENGTH));
     private RingBuffer deferrals = ring(64 * 1024);
     private FlowCache cache;
-    private FlowOffloader offloader;
+    private OffloadStage offloader;
 
     private void start(final int capacity)
     {
         cache = new FlowCache(0, capacity, FlowTimeouts.DEFAULT, r -> records.add(RecordedFlow.of(r)));
-        offloader = new FlowOffloader(cache, null, deferrals, results, 1);
+        offloader = new OffloadStage(cache, deferrals, results, 1);
     }
 
     @AfterEach
@@ -281,7 +281,7 @@ class FlowOffloaderTest
         final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
         final long[] exported = new long[1];
         cache = new FlowCache(0, 1024, FlowTimeouts.DEFAULT, r -> exported[0] += r.hwPackets());
-        offloader = new FlowOffloader(cache, null, deferrals, results, 1);
+        offloader = new OffloadStage(cache, deferrals, results, 1);
         final long[] learns = new long[1];
         final MessageHandler agent = (type, buffer, index, length) -> learns[0] = buffer.getLong(index);
 

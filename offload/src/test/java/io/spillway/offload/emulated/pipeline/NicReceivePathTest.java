@@ -1,5 +1,11 @@
-package io.spillway.probe.pipeline;
+package io.spillway.offload.emulated.pipeline;
 
+import io.spillway.probe.pipeline.ProbeConfig;
+import io.spillway.probe.pipeline.ProbeRuns;
+import io.spillway.probe.pipeline.ProbeResult;
+import io.spillway.probe.pipeline.SyntheticTraffic;
+import io.spillway.probe.pipeline.OffloadPolicy;
+import java.util.List;
 import io.spillway.offload.emulated.EmulatedNicConfig;
 import io.spillway.probe.flow.FlowTimeouts;
 import org.junit.jupiter.api.Test;
@@ -27,16 +33,15 @@ class NicReceivePathTest
         final Path capture = SyntheticTraffic.manyFlows(dir.resolve("many.pcap"), 2_000, 20);
         final ProbeConfig base = ProbeConfig.defaults(2).withTimeouts(new FlowTimeouts(2_000, 60_000, 2_000, 1_000));
         final ProbeRuns.Run reference = ProbeRuns.run(base, capture);
-        final ProbeRuns.Run run = ProbeRuns.run(
-            base.withOffload(OffloadConfig.nicOnly(new EmulatedNicConfig().hostRingBytes(4096))), capture);
+        final NicRuns.NicRun run = NicRuns.run(base, new EmulatedNicConfig().hostRingBytes(4096), capture);
 
         final ProbeResult result = run.result();
         assertEquals(OffloadRuns.perFlow(reference.records()), OffloadRuns.perFlow(run.records()));
         assertEquals(reference.records().size(), run.records().size(), "the same records, split the same way");
         assertEquals(40_000, result.hostPackets());
-        assertEquals(40_000, result.nic().hostPackets());
-        assertEquals(0, result.nic().hostRingDrops());
-        assertEquals(0, result.nic().hwPackets());
+        assertEquals(40_000, run.nic().hostPackets());
+        assertEquals(0, run.nic().hostRingDrops());
+        assertEquals(0, run.nic().hwPackets());
         assertTrue(result.capture().ringFullWaits() > 0, "the capture thread waited for the host rings");
         assertNull(result.offload());
         assertNull(result.offloadAgent());
@@ -48,21 +53,21 @@ class NicReceivePathTest
         final Path capture = SyntheticTraffic.manyFlows(dir.resolve("many.pcap"), 2_000, 20);
         final ProbeConfig base = ProbeConfig.defaults(2).withTimeouts(new FlowTimeouts(2_000, 60_000, 2_000, 1_000));
         final EmulatedNicConfig tinyRings = new EmulatedNicConfig().hostRingBytes(4096);
-        for (final OffloadConfig offload : new OffloadConfig[]{
-            OffloadConfig.nicOnly(tinyRings), OffloadConfig.offload(tinyRings)})
+        for (final OffloadPolicy offload : new OffloadPolicy[]{null, OffloadPolicy.DEFAULT})
         {
-            final ProbeRuns.Run run = ProbeRuns.run(base.withOffload(offload.withDropWhenHostRingFull(true)), capture);
+            final NicRuns.NicRun run = NicRuns.run(base.withOffload(offload), tinyRings, true,
+                spec -> spec.withFiles(List.of(capture)));
             final ProbeResult result = run.result();
-            final String name = offload.offloadFlows() ? "offload" : "NIC only";
-            final long drops = result.capture().nicDrops();
+            final String name = offload != null ? "offload" : "NIC only";
+            final long drops = result.capture().deviceDrops();
             assertTrue(drops > 0, name + ": a 4 KiB host ring overflows when nobody waits for it");
             assertEquals(0, result.capture().ringFullWaits(), name + ": the capture thread never waited");
-            assertEquals(drops, result.nic().hostRingDrops(), name + ": the NIC counted every drop");
-            assertEquals(result.capture().accounted(), result.hostPackets() + result.nic().hwPackets() + drops,
+            assertEquals(drops, run.nic().hostRingDrops(), name + ": the NIC counted every drop");
+            assertEquals(result.capture().accounted(), result.hostPackets() + run.nic().hwPackets() + drops,
                 name + ": host + hardware + lost at the NIC = accounted");
             assertEquals(result.capture().accounted() - drops, run.recordPackets(),
                 name + ": every packet that was not lost is in a record");
-            assertEquals(result.capture().wireBytes() - result.capture().nicDropBytes(),
+            assertEquals(result.capture().wireBytes() - result.capture().deviceDropBytes(),
                 run.records().stream().mapToLong(r -> r.l2Octets()).sum(), name + ": and so is every byte");
             assertEquals(0, result.liveFlowsAtEnd(), name + ": flows left in a cache");
         }

@@ -1,5 +1,8 @@
-package io.spillway.probe.pipeline;
+package io.spillway.offload.emulated.pipeline;
 
+import io.spillway.probe.pipeline.ProbeConfig;
+import io.spillway.probe.pipeline.ProbeResult;
+import io.spillway.probe.pipeline.SyntheticTraffic;
 import io.spillway.offload.emulated.EmulatedNicConfig;
 import io.spillway.probe.flow.RecordedFlow;
 import io.spillway.probe.offload.OffloadStats;
@@ -34,8 +37,7 @@ class ExactlyOnceOffloadTest
         // A small host ring keeps the capture thread (the NIC) within a few milliseconds of the worker, as on the
         // wire; the 50 ms buffer is then what the worker is behind.
         final EmulatedNicConfig nic = new EmulatedNicConfig().bufferDelayNs(BUFFER_DELAY_NS).hostRingBytes(64 * 1024);
-        final ProbeRuns.Run run = ProbeRuns.run(ProbeConfig.defaults(1).withOffload(OffloadConfig.offload(nic)),
-            capture);
+        final NicRuns.NicRun run = NicRuns.offload(ProbeConfig.defaults(1), nic, capture);
 
         final ProbeResult result = run.result();
         final OffloadStats offload = result.offload();
@@ -46,7 +48,7 @@ class ExactlyOnceOffloadTest
             "every host packet after the first belonged to a pending or offloaded flow");
         assertTrue(result.hostPackets() >= BUFFER_DELAY_NS / GAP_NS,
             result.hostPackets() + " host packets: at least the buffer's worth");
-        assertTrue(result.nic().hwPackets() > PACKETS / 2, result.nic().hwPackets() + " hardware packets");
+        assertTrue(run.nic().hwPackets() > PACKETS / 2, run.nic().hwPackets() + " hardware packets");
 
         final List<RecordedFlow> records = run.records();
         assertEquals(PACKETS, run.recordPackets(), "every packet counted once");
@@ -54,7 +56,7 @@ class ExactlyOnceOffloadTest
         final RecordedFlow flow = records.get(0);
         assertEquals(PACKETS - PACKETS / 10, flow.fwdPackets());
         assertEquals(PACKETS / 10, flow.revPackets());
-        assertEquals(result.nic().hwPackets(), flow.hwPackets());
+        assertEquals(run.nic().hwPackets(), flow.hwPackets());
         assertEquals((long)PACKETS * (14 + 20 + 8 + 128), flow.l2Octets());
         assertEquals((long)PACKETS * (20 + 8 + 128), flow.fwdOctets() + flow.revOctets(),
             "the hardware share's IP octets, estimated from the host's, are exact for same-size frames");

@@ -1,5 +1,10 @@
-package io.spillway.probe.pipeline;
+package io.spillway.offload.emulated.pipeline;
 
+import io.spillway.probe.pipeline.ProbeConfig;
+import io.spillway.probe.pipeline.ProbeRuns;
+import io.spillway.probe.pipeline.QueueStats;
+import io.spillway.probe.pipeline.OffloadPolicy;
+import io.spillway.offload.emulated.NicStats;
 import io.spillway.offload.LearnRequest;
 import io.spillway.offload.LearnResult;
 import io.spillway.offload.OffloadAction;
@@ -100,12 +105,12 @@ class FlowIdFastPathTest
         final var capture = TestCaptures.file("netflix.pcap");
         final ProbeConfig base = ProbeConfig.defaults(2);
         final ProbeRuns.Run reference = ProbeRuns.run(base, capture);
-        final ProbeRuns.Run run = ProbeRuns.run(base.withOffload(OffloadConfig.offload(
-            new EmulatedNicConfig().hostRingBytes(16 * 1024)).withAction(OffloadAction.TO_HOST)), capture);
+        final NicRuns.NicRun run = NicRuns.run(base.withOffload(OffloadPolicy.DEFAULT.withAction(OffloadAction.TO_HOST)),
+            new EmulatedNicConfig().hostRingBytes(16 * 1024), capture);
 
         assertEquals(OffloadRuns.perFlow(reference.records()), OffloadRuns.perFlow(run.records()));
         OffloadRuns.assertOffloadInvariants(run, "TO_HOST");
-        final NicStats nic = run.result().nic();
+        final NicStats nic = run.nic();
         final long hits = run.result().queues().stream().mapToLong(QueueStats::flowIdHits).sum();
         final long misses = run.result().queues().stream().mapToLong(QueueStats::flowIdMisses).sum();
         assertEquals(0, nic.hwPackets(), "TO_HOST: the device counts nothing");

@@ -1,5 +1,8 @@
-package io.spillway.probe.pipeline;
+package io.spillway.offload.emulated.pipeline;
 
+import io.spillway.probe.pipeline.ProbeConfig;
+import io.spillway.probe.pipeline.ProbeRuns;
+import io.spillway.probe.pipeline.OffloadPolicy;
 import io.spillway.dpi.Dpi;
 import io.spillway.offload.emulated.EmulatedNicConfig;
 import io.spillway.capture.reference.TestCaptures;
@@ -58,11 +61,9 @@ class OffloadAccountingTest
         final String name = file.getFileName().toString();
         final ProbeRuns.Run reference = ProbeRuns.run(BASE, file);
         final EmulatedNicConfig nic = new EmulatedNicConfig().flowTableCapacity(65_536);
-        final ProbeRuns.Run withDpi = ProbeRuns.run(
-            BASE.withDpi(dpi, 0).withOffload(OffloadConfig.offload(nic)), file);
-        final ProbeRuns.Run withoutDpi = ProbeRuns.run(BASE.withOffload(OffloadConfig.offload(
-            new EmulatedNicConfig().flowTableCapacity(65_536).bufferDelayNs(TimeUnit.MILLISECONDS.toNanos(10)))
-            .withAfterPackets(2)), file);
+        final NicRuns.NicRun withDpi = NicRuns.offload(BASE.withDpi(dpi, 0), nic, file);
+        final NicRuns.NicRun withoutDpi = NicRuns.run(BASE.withOffload(OffloadPolicy.DEFAULT.withAfterPackets(2)),
+            new EmulatedNicConfig().flowTableCapacity(65_536).bufferDelayNs(TimeUnit.MILLISECONDS.toNanos(10)), file);
 
         assertEquals(OffloadRuns.perFlow(reference.records()), OffloadRuns.perFlow(withDpi.records()),
             name + ", DPI on");
@@ -73,7 +74,7 @@ class OffloadAccountingTest
         assertEquals(reference.result().capture().wireBytes(), withDpi.result().capture().wireBytes());
 
         packets += reference.result().capture().accounted();
-        hwPacketsWithDpi += withDpi.result().nic().hwPackets();
-        hwPacketsWithoutDpi += withoutDpi.result().nic().hwPackets();
+        hwPacketsWithDpi += withDpi.nic().hwPackets();
+        hwPacketsWithoutDpi += withoutDpi.nic().hwPackets();
     }
 }

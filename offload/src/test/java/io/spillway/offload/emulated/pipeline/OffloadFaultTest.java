@@ -1,5 +1,9 @@
-package io.spillway.probe.pipeline;
+package io.spillway.offload.emulated.pipeline;
 
+import io.spillway.probe.pipeline.ProbeConfig;
+import io.spillway.probe.pipeline.ProbeRuns;
+import io.spillway.probe.pipeline.SyntheticTraffic;
+import io.spillway.offload.emulated.NicStats;
 import io.spillway.offload.ExpiryCause;
 import io.spillway.offload.LearnResult;
 import io.spillway.offload.emulated.EmulatedNicConfig;
@@ -43,12 +47,12 @@ class OffloadFaultTest
             .bufferDelayNs(TimeUnit.MILLISECONDS.toNanos(5)).hostRingBytes(64 * 1024).faults(faults);
 
         final ProbeRuns.Run reference = ProbeRuns.run(BASE, capture);
-        final ProbeRuns.Run run = ProbeRuns.run(BASE.withOffload(OffloadConfig.offload(nic)), capture);
+        final NicRuns.NicRun run = NicRuns.offload(BASE, nic, capture);
 
         assertEquals(OffloadRuns.perFlow(reference.records()), OffloadRuns.perFlow(run.records()));
         OffloadRuns.assertOffloadInvariants(run, "faulty device");
         final OffloadStats offload = run.result().offload();
-        final NicStats nicStats = run.result().nic();
+        final NicStats nicStats = run.nic();
         assertTrue(offload.failed(LearnResult.DEVICE_ERROR) > 0, "injected learn failures");
         assertTrue(offload.failed(LearnResult.TABLE_FULL) > nicStats.tableFull() / 2, "table full, real and injected");
         assertTrue(nicStats.tableFull() > 0, "the 64-flow table filled up");
@@ -76,10 +80,10 @@ class OffloadFaultTest
             .bufferDelayNs(TimeUnit.MILLISECONDS.toNanos(1)).faults(faults);
 
         final ProbeRuns.Run reference = ProbeRuns.run(BASE, capture);
-        final ProbeRuns.Run run = ProbeRuns.run(BASE.withOffload(OffloadConfig.offload(nic)), capture);
+        final NicRuns.NicRun run = NicRuns.offload(BASE, nic, capture);
 
         assertEquals(OffloadRuns.perFlow(reference.records()), OffloadRuns.perFlow(run.records()), name);
         OffloadRuns.assertOffloadInvariants(run, name);
-        assertTrue(run.result().offload().ignoredEvents() >= run.result().nic().eventsDuplicated(), name);
+        assertTrue(run.result().offload().ignoredEvents() >= run.nic().eventsDuplicated(), name);
     }
 }

@@ -1,10 +1,7 @@
-package io.spillway.probe.pipeline;
-
-import io.spillway.offload.emulated.NicCounter;
-import io.spillway.offload.emulated.NicCounters;
+package io.spillway.offload.emulated;
 
 /**
- * The emulated SmartNIC's own counters at the end of a run.
+ * The emulated SmartNIC's own counters at one instant (the end of a run, for the testbed and tests).
  *
  * @param hostPackets       packets the NIC delivered to the workers' host rings
  * @param taggedPackets     of those, packets delivered with their flow's flowId (TO_HOST flows)
@@ -31,7 +28,7 @@ public record NicStats(
     long learnsDone,
     long tableFlowsPeak)
 {
-    static NicStats of(final NicCounters counters)
+    public static NicStats of(final NicCounters counters)
     {
         return new NicStats(counters.get(NicCounter.HOST_PACKETS), counters.get(NicCounter.HOST_TAGGED_PACKETS),
             counters.get(NicCounter.HOST_RING_DROPS),

@@ -1,0 +1,139 @@
+package io.spillway.capture.stream;
+
+import io.spillway.capture.file.CaptureInput;
+import io.spillway.device.Counters;
+import io.spillway.device.Device;
+import io.spillway.device.DeviceCounters;
+import io.spillway.device.DeviceSpec;
+import io.spillway.device.InputProblem;
+import io.spillway.device.PacketSource;
+import io.spillway.device.ReceiveCounters;
+import io.spillway.device.ReceiveParser;
+import io.spillway.device.RxQueue;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.List;
+
+/**
+ * Backend {@value #NAME}: one stream of packets (capture files, or a source the caller gives) spread over the
+ * receive queues by a dispatcher thread that parses each packet once and hashes its flow key symmetrically, as a
+ * NIC's RSS would. Nothing is lost: when a queue's ring is full the dispatcher waits.
+ */
+public final class StreamDevice implements Device, StreamDispatcher.Sink
+{
+    public static final String NAME = "files";
+    /** 4 MiB per queue: about 43,000 descriptors in flight to each worker. */
+    public static final int RING_BYTES = 4 << 20;
+    public static final int BATCH_PACKETS = 64;
+
+    private final PacketSource source;
+    private final QueueRings rings;
+    private final RingRxQueue[] rxQueues;
+    private final StreamDispatcher dispatcher;
+    private final AtomicCounter[] packetsToQueue;
+
+    private StreamDevice(final PacketSource source, final DeviceSpec spec)
+    {
+        this.source = source;
+        final Counters counters = spec.counters();
+        rings = new QueueRings(spec.queues(), RING_BYTES, BATCH_PACKETS, spec.idle().get(), counters);
+        rxQueues = new RingRxQueue[spec.queues()];
+        packetsToQueue = new AtomicCounter[spec.queues()];
+        for (int q = 0; q < rxQueues.length; q++)
+        {
+            rxQueues[q] = new RingRxQueue(rings.ring(q));
+            packetsToQueue[q] = counters.add(DeviceCounters.TYPE_TO_HOST, q, "packets dispatched to the queue");
+        }
+        dispatcher = new StreamDispatcher(source, spec.queues(),
+            new ReceiveParser(new ReceiveCounters(counters, Counters.NO_OWNER)), this, counters,
+            "spillway-dispatch");
+    }
+
+    /** Opens the spec's stream (see {@link CaptureInput}); the device closes it. */
+    public static StreamDevice open(final DeviceSpec spec)
+    {
+        return new StreamDevice(CaptureInput.open(spec), spec);
+    }
+
+    @Override
+    public String name()
+    {
+        return NAME;
+    }
+
+    @Override
+    public int queues()
+    {
+        return rxQueues.length;
+    }
+
+    @Override
+    public RxQueue rxQueue(final int queue)
+    {
+        return rxQueues[queue];
+    }
+
+    @Override
+    public List<Agent> agents()
+    {
+        return List.of(dispatcher);
+    }
+
+    @Override
+    public void stop()
+    {
+        dispatcher.stop();
+    }
+
+    @Override
+    public String summary()
+    {
+        return null;
+    }
+
+    @Override
+    public long bytesRead()
+    {
+        return source.bytesRead();
+    }
+
+    @Override
+    public long bytesTotal()
+    {
+        return source.bytesTotal();
+    }
+
+    @Override
+    public List<InputProblem> problems()
+    {
+        return source.damages().stream().map(InputProblem::of).toList();
+    }
+
+    @Override
+    public void close()
+    {
+        source.close();
+    }
+
+    @Override
+    public void onPacket(
+        final int queue, final ReceiveParser parsed, final long address, final int capturedLength,
+        final int wireLength, final long timestampNs, final long timeNs)
+    {
+        packetsToQueue[queue].incrementOpaque();
+        rings.append(queue, parsed, address, capturedLength, wireLength, timestampNs, timeNs);
+    }
+
+    @Override
+    public void afterPoll(final long timeNs)
+    {
+        rings.flush(timeNs);
+    }
+
+    @Override
+    public void onEnd(final long timeNs)
+    {
+        rings.end(timeNs);
+    }
+}

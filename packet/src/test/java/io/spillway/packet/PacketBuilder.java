@@ -395,6 +395,16 @@ public final class PacketBuilder
         return this;
     }
 
+    /** These bytes of upper-layer data, counted in the length fields. */
+    public PacketBuilder payload(final byte[] data)
+    {
+        for (final byte b : data)
+        {
+            put8(b & 0xFF);
+        }
+        return this;
+    }
+
     /** Zero bytes after the packet (Ethernet padding), not counted in any length field. */
     public PacketBuilder padding(final int count)
     {

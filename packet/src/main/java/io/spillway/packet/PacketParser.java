@@ -135,9 +135,9 @@ public final class PacketParser
     private static final int ERF_EXTENSION_HEADER_LENGTH = 8;
     private static final int ERF_ETHERNET_PAD_LENGTH = 2;
     private static final int ERF_TYPE_ETH = 2;
-    private static final int ERF_TYPE_COLOR_ETH = 10;
+    private static final int ERF_TYPE_COLOR_ETH = 11;
     private static final int ERF_TYPE_DSM_COLOR_ETH = 16;
-    private static final int ERF_TYPE_COLOR_HASH_ETH = 19;
+    private static final int ERF_TYPE_COLOR_HASH_ETH = 20;
     private static final int ERF_TYPE_IPV4 = 22;
     private static final int ERF_TYPE_IPV6 = 23;
 

@@ -81,13 +81,15 @@ public final class PacketBuilder
     /** Radiotap flags. */
     public static final int RADIOTAP_FCS = 0x10;
     public static final int RADIOTAP_DATA_PAD = 0x20;
-    /** ERF record types. */
+    /** ERF record types (Wireshark's wiretap/erf_record.h, libpcap's pcap-dag.c). */
     public static final int ERF_TYPE_HDLC_POS = 1;
     public static final int ERF_TYPE_ETH = 2;
     public static final int ERF_TYPE_ATM = 3;
-    public static final int ERF_TYPE_COLOR_ETH = 10;
+    public static final int ERF_TYPE_COLOR_HDLC_POS = 10;
+    public static final int ERF_TYPE_COLOR_ETH = 11;
     public static final int ERF_TYPE_DSM_COLOR_ETH = 16;
-    public static final int ERF_TYPE_COLOR_HASH_ETH = 19;
+    public static final int ERF_TYPE_COLOR_HASH_POS = 19;
+    public static final int ERF_TYPE_COLOR_HASH_ETH = 20;
     public static final int ERF_TYPE_IPV4 = 22;
     public static final int ERF_TYPE_IPV6 = 23;
     public static final int ERF_TYPE_PAD = 48;

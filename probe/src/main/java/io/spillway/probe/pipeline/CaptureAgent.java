@@ -157,17 +157,19 @@ final class CaptureAgent implements Agent, PacketHandler
             return;
         }
 
+        // The flow counts the frame's layer-2 octets: the record's wire length, but for ERF the ERF wlen.
+        final int layer2Length = packet.layer2Length;
         final int keyFlags = PacketDescriptor.keyFlags(packet, status == ParseStatus.L3_FLOW, interfaceId);
         final long hash = PacketDescriptor.hash(packet, keyFlags);
         final int q = FlowHash.queue(hash, queues.length);
         if (nic != null)
         {
-            toNic(q, hash, keyFlags, address, capturedLength, wireLength, timestampNanos);
+            toNic(q, hash, keyFlags, address, capturedLength, layer2Length, timestampNanos);
             return;
         }
         final int count = batchCounts[q];
         PacketDescriptor.write(batches[q], QueueMessages.BATCH_HEADER_LENGTH + count * PacketDescriptor.LENGTH,
-            packet, hash, keyFlags, address, capturedLength, wireLength, timestampNanos);
+            packet, hash, keyFlags, address, capturedLength, layer2Length, timestampNanos);
         stats.packetsPerQueue[q]++;
         batchCounts[q] = count + 1;
         if (count + 1 == batchCapacity)
@@ -196,10 +198,10 @@ final class CaptureAgent implements Agent, PacketHandler
     /** The NIC's receive path: counted in hardware, or written to the host ring of queue {@code q}. */
     private void toNic(
         final int q, final long hash, final int keyFlags, final long address, final int capturedLength,
-        final int wireLength, final long timestampNanos)
+        final int layer2Length, final long timestampNanos)
     {
         final UnsafeBuffer descriptor = nicDescriptor;
-        PacketDescriptor.write(descriptor, 0, packet, hash, keyFlags, address, capturedLength, wireLength,
+        PacketDescriptor.write(descriptor, 0, packet, hash, keyFlags, address, capturedLength, layer2Length,
             timestampNanos);
         // The NIC parses frames itself: it has no ports for a later fragment, nor a "ports unknown" key bit.
         final boolean ports = (keyFlags & FlowKey.L3_ONLY) == 0 && packet.fragment != ParsedPacket.LATER_FRAGMENT;
@@ -212,7 +214,7 @@ final class CaptureAgent implements Agent, PacketHandler
         {
             awaitHostRingRoom(nic.hostRing(q));
         }
-        final int outcome = nic.receive(nicKey, hash, timestampNanos, wireLength,
+        final int outcome = nic.receive(nicKey, hash, timestampNanos, layer2Length,
             packet.protocol == TCP ? packet.tcpFlags : 0, descriptor, 0, PacketDescriptor.LENGTH);
         if (ReceiveOutcome.isConsumed(outcome))
         {
@@ -221,7 +223,7 @@ final class CaptureAgent implements Agent, PacketHandler
         else if (outcome == ReceiveOutcome.HOST_RING_FULL)
         {
             stats.nicDrops++;
-            stats.nicDropBytes += wireLength;
+            stats.nicDropBytes += layer2Length;
         }
         else
         {

@@ -49,13 +49,22 @@ public final class ReceiveParser
         return true;
     }
 
-    /** Writes the packet last parsed as a descriptor at {@code offset}. */
+    /**
+     * Writes the packet last parsed as a descriptor at {@code offset}. Its flow counts the frame's layer-2 octets
+     * ({@link #layer2Length()}).
+     */
     public void write(
         final MutableDirectBuffer buffer, final int offset, final long address, final int capturedLength,
-        final int wireLength, final long timestampNs, final long flowId)
+        final long timestampNs, final long flowId)
     {
-        PacketDescriptor.write(buffer, offset, packet, hash, keyFlags, address, capturedLength, wireLength,
+        PacketDescriptor.write(buffer, offset, packet, hash, keyFlags, address, capturedLength, packet.layer2Length,
             timestampNs, flowId);
+    }
+
+    /** The layer-2 octets the packet last parsed counts to its flow: its wire length, but for ERF the ERF wlen. */
+    public int layer2Length()
+    {
+        return packet.layer2Length;
     }
 
     /**
@@ -78,7 +87,7 @@ public final class ReceiveParser
             final long flowId = buffer.getLong(at + PacketDescriptor.FLOW_ID);
             if (parse(address, captured, wire, timestampNs, linkType, port))
             {
-                write(buffer, batch.descriptorOffset(kept++), address, captured, wire, timestampNs, flowId);
+                write(buffer, batch.descriptorOffset(kept++), address, captured, timestampNs, flowId);
             }
         }
         batch.parsedInPlace(kept);

@@ -11,6 +11,8 @@ public enum MalformedKind
 {
     NONE("none"),
     TRUNCATED_LINK_HEADER("truncated link-layer header"),
+    /** A link-layer header whose own length is shorter than its fixed part or its declared fields (PPI, radiotap). */
+    BAD_LINK_HEADER_LENGTH("bad link-layer header length"),
     TRUNCATED_IP_HEADER("truncated IP header"),
     BAD_IP_VERSION("bad IP version"),
     BAD_IP_HEADER_LENGTH("bad IPv4 header length"),

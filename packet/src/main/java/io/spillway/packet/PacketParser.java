@@ -17,6 +17,28 @@ import java.nio.ByteOrder;
  * GRE, IP-in-IP, 6in4, VXLAN and Teredo packets are accounted to their outer flow and marked in
  * {@link ParsedPacket#tunnel}.
  * <p>
+ * Capture headers in front of the frame are skipped and the frame behind them parsed as its own link type; the
+ * offsets in {@link ParsedPacket} stay relative to the first captured byte:
+ * <ul>
+ * <li>PPI: the frame of the header's DLT (any link type this parser decodes but PPI, radiotap and ERF). Its fields
+ * are not read: the FCS flag of an 802.11-Common field would only change an IP length field of 0 (the rest of the
+ * frame, which would then include the 4 FCS bytes), and an A-MPDU is parsed one MPDU per packet, where tshark by
+ * default shows the whole aggregate in its last MPDU's frame.</li>
+ * <li>Radiotap: an 802.11 frame. Of the radio fields only the flags are read, for a trailing FCS (excluded from the
+ * frame) and for padding between the 802.11 header and the body.</li>
+ * <li>ERF: record types Ethernet (plain, color, DSM color, color hash: 2 bytes of offset and pad, then the frame),
+ * IPv4 and IPv6, after any extension headers; other record types are {@link ParseStatus#UNSUPPORTED_LINK}. The
+ * frame is what the record's wire length (wlen) holds, which is also the packet's
+ * {@link ParsedPacket#layer2Length}, as tshark counts it; the record length (rlen) is not used.</li>
+ * </ul>
+ * 802.11 (bare, or under radiotap or PPI): data frames with a body are decoded (three or four addresses, QoS control,
+ * HT control in a QoS frame with the order bit, the first subframe of an A-MSDU) up to an RFC 1042 or 802.1H
+ * LLC/SNAP header, whose ethertype is then read as Ethernet's. Management, control and null data frames, and bodies
+ * with another LLC header, are {@link ParseStatus#NOT_IP}. Protected (encrypted) frames, fragments and frames of a
+ * protocol version other than 0 cannot be decoded: {@link ParseStatus#UNSUPPORTED_LINK}. The FCS is assumed absent
+ * unless radiotap says otherwise, as tshark assumes; a mesh control field (mesh networks) is not recognised, so mesh
+ * data frames are not IP.
+ * <p>
  * Every length is checked before it is read, so nothing past {@code capturedLength} is ever touched. The status
  * follows what could be read, and the malformed kind what was wrong:
  * <ul>
@@ -45,6 +67,7 @@ public final class PacketParser
     public static final int MAX_EXTENSION_HEADERS = 16;
 
     private static final ByteOrder NETWORK_ORDER = ByteOrder.BIG_ENDIAN;
+    private static final ByteOrder LITTLE_ENDIAN = ByteOrder.LITTLE_ENDIAN;
 
     private static final int ETHERNET_HEADER_LENGTH = 14;
     private static final int ETHERNET_TYPE_OFFSET = 12;
@@ -63,6 +86,60 @@ public final class PacketParser
     private static final int LOOPBACK_HEADER_LENGTH = 4;
     private static final int PPP_ADDRESS = 0xFF;
     private static final int PPP_ADDRESS_CONTROL_LENGTH = 2;
+
+    private static final int PPI_HEADER_LENGTH = 8;
+    private static final int PPI_LENGTH_OFFSET = 2;
+    private static final int PPI_DLT_OFFSET = 4;
+    private static final int RADIOTAP_HEADER_LENGTH = 8;
+    private static final int RADIOTAP_LENGTH_OFFSET = 2;
+    private static final int RADIOTAP_PRESENT_OFFSET = 4;
+    private static final int RADIOTAP_PRESENT_LENGTH = 4;
+    private static final int RADIOTAP_PRESENT_TSFT = 0x0000_0001;
+    private static final int RADIOTAP_PRESENT_FLAGS = 0x0000_0002;
+    private static final int RADIOTAP_PRESENT_EXTENDED = 0x8000_0000;
+    private static final int RADIOTAP_TSFT_LENGTH = 8;
+    private static final int RADIOTAP_FLAG_FCS = 0x10;
+    private static final int RADIOTAP_FLAG_DATA_PAD = 0x20;
+    private static final int FCS_LENGTH = 4;
+
+    private static final int WLAN_FRAME_CONTROL_LENGTH = 2;
+    private static final int WLAN_HEADER_LENGTH = 24;
+    private static final int WLAN_ADDRESS_LENGTH = 6;
+    private static final int WLAN_SEQUENCE_CONTROL_OFFSET = 22;
+    private static final int WLAN_QOS_CONTROL_LENGTH = 2;
+    private static final int WLAN_HT_CONTROL_LENGTH = 4;
+    private static final int WLAN_VERSION_MASK = 0x03;
+    private static final int WLAN_TYPE_DATA = 2;
+    private static final int WLAN_SUBTYPE_NO_DATA = 0x4;
+    private static final int WLAN_SUBTYPE_QOS = 0x8;
+    private static final int WLAN_TO_DS = 0x01;
+    private static final int WLAN_FROM_DS = 0x02;
+    private static final int WLAN_MORE_FRAGMENTS = 0x04;
+    private static final int WLAN_PROTECTED = 0x40;
+    private static final int WLAN_ORDER = 0x80;
+    private static final int WLAN_FRAGMENT_NUMBER_MASK = 0x0F;
+    private static final int WLAN_QOS_A_MSDU = 0x80;
+    private static final int A_MSDU_SUBFRAME_HEADER_LENGTH = 14;
+    private static final int LLC_HEADER_LENGTH = 3;
+    private static final int LLC_SNAP_LENGTH = 8;
+    private static final int LLC_SAP_SNAP = 0xAA;
+    private static final int LLC_CONTROL_UI = 0x03;
+    private static final int OUI_RFC1042 = 0x00_0000;
+    private static final int OUI_BRIDGE_TUNNEL = 0x00_00F8;
+
+    private static final int ERF_HEADER_LENGTH = 16;
+    private static final int ERF_TYPE_OFFSET = 8;
+    private static final int ERF_WLEN_OFFSET = 14;
+    private static final int ERF_TYPE_MASK = 0x7F;
+    private static final int ERF_EXTENSION_FOLLOWS = 0x80;
+    private static final int ERF_EXTENSION_HEADER_LENGTH = 8;
+    private static final int ERF_ETHERNET_PAD_LENGTH = 2;
+    private static final int ERF_TYPE_ETH = 2;
+    private static final int ERF_TYPE_COLOR_ETH = 11;
+    private static final int ERF_TYPE_DSM_COLOR_ETH = 16;
+    private static final int ERF_TYPE_COLOR_HASH_ETH = 20;
+    private static final int ERF_TYPE_IPV4 = 22;
+    private static final int ERF_TYPE_IPV6 = 23;
 
     private static final int ETHERTYPE_IPV4 = 0x0800;
     private static final int ETHERTYPE_IPV6 = 0x86DD;
@@ -121,6 +198,7 @@ public final class PacketParser
 
     private final UnsafeBuffer buffer = new UnsafeBuffer();
     private final FragmentTable fragmentTable;
+    private long address;
     private int capturedLength;
     private int wireLength;
     private long timestampNanos;
@@ -164,8 +242,15 @@ public final class PacketParser
         this.capturedLength = captured;
         this.wireLength = Math.max(wireLength, captured);
         this.timestampNanos = timestampNanos;
+        this.address = address;
         buffer.wrap(address, captured);
+        out.layer2Length = this.wireLength;
 
+        return parseLink(linkType, out);
+    }
+
+    private int parseLink(final int linkType, final ParsedPacket out)
+    {
         return switch (linkType)
         {
             case LinkType.ETHERNET -> parseEtherTypeHeader(ETHERNET_TYPE_OFFSET, ETHERNET_HEADER_LENGTH, out);
@@ -179,7 +264,260 @@ public final class PacketParser
             case LinkType.LOOP -> parseLoopback(true, out);
             case LinkType.PPP -> parsePpp(out);
             case LinkType.PPP_HDLC -> parsePppHdlc(out);
+            case LinkType.IEEE802_11 -> parseWlan(false, out);
+            case LinkType.IEEE802_11_RADIOTAP -> parseRadiotap(out);
+            case LinkType.PPI -> parsePpi(out);
+            case LinkType.ERF -> parseErf(out);
             default -> ParseStatus.UNSUPPORTED_LINK;
+        };
+    }
+
+    /**
+     * Parses the frame that starts {@code offset} bytes into the captured ones, as a frame of {@code linkType} that
+     * was {@code innerWireLength} bytes long on the wire, then makes its offsets relative to the outer frame again.
+     */
+    private int parseInner(
+        final int offset,
+        final int innerWireLength,
+        final int linkType,
+        final boolean wlanDataPad,
+        final ParsedPacket out)
+    {
+        final int innerWire = Math.max(innerWireLength, 0);
+        final int innerCaptured = Math.min(capturedLength - offset, innerWire);
+        capturedLength = innerCaptured;
+        wireLength = innerWire;
+        buffer.wrap(address + offset, innerCaptured);
+
+        out.l3Offset = -1;
+        final int status = LinkType.IEEE802_11 == linkType ? parseWlan(wlanDataPad, out) : parseLink(linkType, out);
+        out.l3Offset = out.l3Offset < 0 ? 0 : out.l3Offset + offset;
+        if (out.l4Offset >= 0)
+        {
+            out.l4Offset += offset;
+        }
+        if (out.payloadOffset >= 0)
+        {
+            out.payloadOffset += offset;
+        }
+
+        return status;
+    }
+
+    /** PPI: version 0, flags, header length and DLT (little-endian), fields; then the frame of that DLT. */
+    private int parsePpi(final ParsedPacket out)
+    {
+        if (capturedLength < PPI_HEADER_LENGTH)
+        {
+            return cut(0, PPI_HEADER_LENGTH, MalformedKind.TRUNCATED_LINK_HEADER, out);
+        }
+        if (0 != buffer.getByte(0))
+        {
+            return ParseStatus.UNSUPPORTED_LINK;
+        }
+        final int headerLength = buffer.getShort(PPI_LENGTH_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+        if (headerLength < PPI_HEADER_LENGTH)
+        {
+            return malformed(MalformedKind.BAD_LINK_HEADER_LENGTH, out);
+        }
+        if (capturedLength < headerLength)
+        {
+            return cut(0, headerLength, MalformedKind.TRUNCATED_LINK_HEADER, out);
+        }
+
+        final int dlt = buffer.getInt(PPI_DLT_OFFSET, LITTLE_ENDIAN);
+        return switch (dlt)
+        {
+            case LinkType.PPI, LinkType.IEEE802_11_RADIOTAP, LinkType.ERF -> ParseStatus.UNSUPPORTED_LINK;
+            default -> parseInner(headerLength, wireLength - headerLength, dlt, false, out);
+        };
+    }
+
+    /**
+     * Radiotap: version 0, pad, header length (little-endian), present bitmaps, fields; then an 802.11 frame. Only
+     * the flags field is read: it is the first field unless TSFT (8 bytes, 8-aligned) comes before it.
+     */
+    private int parseRadiotap(final ParsedPacket out)
+    {
+        if (capturedLength < RADIOTAP_HEADER_LENGTH)
+        {
+            return cut(0, RADIOTAP_HEADER_LENGTH, MalformedKind.TRUNCATED_LINK_HEADER, out);
+        }
+        if (0 != buffer.getByte(0))
+        {
+            return ParseStatus.UNSUPPORTED_LINK;
+        }
+        final int headerLength = buffer.getShort(RADIOTAP_LENGTH_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+        if (headerLength < RADIOTAP_HEADER_LENGTH)
+        {
+            return malformed(MalformedKind.BAD_LINK_HEADER_LENGTH, out);
+        }
+        if (capturedLength < headerLength)
+        {
+            return cut(0, headerLength, MalformedKind.TRUNCATED_LINK_HEADER, out);
+        }
+
+        final int present = buffer.getInt(RADIOTAP_PRESENT_OFFSET, LITTLE_ENDIAN);
+        int flags = 0;
+        if ((present & RADIOTAP_PRESENT_FLAGS) != 0)
+        {
+            int position = RADIOTAP_PRESENT_OFFSET + RADIOTAP_PRESENT_LENGTH;
+            int word = present;
+            while ((word & RADIOTAP_PRESENT_EXTENDED) != 0)
+            {
+                if (headerLength - position < RADIOTAP_PRESENT_LENGTH)
+                {
+                    return malformed(MalformedKind.BAD_LINK_HEADER_LENGTH, out);
+                }
+                word = buffer.getInt(position, LITTLE_ENDIAN);
+                position += RADIOTAP_PRESENT_LENGTH;
+            }
+            if ((present & RADIOTAP_PRESENT_TSFT) != 0)
+            {
+                position = ((position + RADIOTAP_TSFT_LENGTH - 1) & -RADIOTAP_TSFT_LENGTH) + RADIOTAP_TSFT_LENGTH;
+            }
+            if (position >= headerLength)
+            {
+                return malformed(MalformedKind.BAD_LINK_HEADER_LENGTH, out);
+            }
+            flags = buffer.getByte(position) & 0xFF;
+        }
+
+        final int fcsLength = (flags & RADIOTAP_FLAG_FCS) != 0 ? FCS_LENGTH : 0;
+        return parseInner(headerLength, wireLength - headerLength - fcsLength, LinkType.IEEE802_11,
+            (flags & RADIOTAP_FLAG_DATA_PAD) != 0, out);
+    }
+
+    /**
+     * An 802.11 frame: a data frame's header, then LLC/SNAP and the ethertype.
+     *
+     * @param dataPad the header is padded to a multiple of 4 bytes (radiotap's data pad flag)
+     */
+    private int parseWlan(final boolean dataPad, final ParsedPacket out)
+    {
+        if (capturedLength < WLAN_FRAME_CONTROL_LENGTH)
+        {
+            return cut(0, WLAN_FRAME_CONTROL_LENGTH, MalformedKind.TRUNCATED_LINK_HEADER, out);
+        }
+
+        final int frameControl = buffer.getByte(0) & 0xFF;
+        final int flags = buffer.getByte(1) & 0xFF;
+        if ((frameControl & WLAN_VERSION_MASK) != 0)
+        {
+            return ParseStatus.UNSUPPORTED_LINK;
+        }
+        final int subtype = frameControl >>> 4;
+        if (WLAN_TYPE_DATA != ((frameControl >>> 2) & 0x03) || (subtype & WLAN_SUBTYPE_NO_DATA) != 0)
+        {
+            return ParseStatus.NOT_IP;
+        }
+        if ((flags & (WLAN_PROTECTED | WLAN_MORE_FRAGMENTS)) != 0)
+        {
+            return ParseStatus.UNSUPPORTED_LINK;
+        }
+
+        final boolean qos = (subtype & WLAN_SUBTYPE_QOS) != 0;
+        final boolean fourAddresses = (flags & (WLAN_TO_DS | WLAN_FROM_DS)) == (WLAN_TO_DS | WLAN_FROM_DS);
+        final int qosOffset = WLAN_HEADER_LENGTH + (fourAddresses ? WLAN_ADDRESS_LENGTH : 0);
+        final int headerLength = qosOffset +
+            (qos ? WLAN_QOS_CONTROL_LENGTH + ((flags & WLAN_ORDER) != 0 ? WLAN_HT_CONTROL_LENGTH : 0) : 0);
+        if (capturedLength < headerLength)
+        {
+            return cut(0, headerLength, MalformedKind.TRUNCATED_LINK_HEADER, out);
+        }
+        if ((buffer.getByte(WLAN_SEQUENCE_CONTROL_OFFSET) & WLAN_FRAGMENT_NUMBER_MASK) != 0)
+        {
+            return ParseStatus.UNSUPPORTED_LINK;
+        }
+
+        int position = dataPad ? (headerLength + 3) & -4 : headerLength;
+        if (qos && (buffer.getByte(qosOffset) & WLAN_QOS_A_MSDU) != 0)
+        {
+            position += A_MSDU_SUBFRAME_HEADER_LENGTH;
+        }
+
+        return parseLlcSnap(position, out);
+    }
+
+    /** An LLC header: SNAP with the RFC 1042 or 802.1H OUI carries an ethertype; anything else is not IP. */
+    private int parseLlcSnap(final int offset, final ParsedPacket out)
+    {
+        if (capturedLength - offset < LLC_HEADER_LENGTH)
+        {
+            return cut(offset, LLC_HEADER_LENGTH, MalformedKind.TRUNCATED_LINK_HEADER, out);
+        }
+        if (LLC_SAP_SNAP != (buffer.getByte(offset) & 0xFF) || LLC_SAP_SNAP != (buffer.getByte(offset + 1) & 0xFF) ||
+            LLC_CONTROL_UI != (buffer.getByte(offset + 2) & 0xFF))
+        {
+            return ParseStatus.NOT_IP;
+        }
+        if (capturedLength - offset < LLC_SNAP_LENGTH)
+        {
+            return cut(offset, LLC_SNAP_LENGTH, MalformedKind.TRUNCATED_LINK_HEADER, out);
+        }
+
+        final int oui = buffer.getInt(offset + 2, NETWORK_ORDER) & 0x00FF_FFFF;
+        if (OUI_RFC1042 != oui && OUI_BRIDGE_TUNNEL != oui)
+        {
+            return ParseStatus.NOT_IP;
+        }
+
+        return parseEtherType(buffer.getShort(offset + 6, NETWORK_ORDER) & 0xFFFF, offset + LLC_SNAP_LENGTH, out);
+    }
+
+    /**
+     * ERF: timestamp, type, flags, rlen, lctr, wlen (16 bytes; the lengths big-endian), extension headers while the
+     * type's and then each extension header's top bit is set, the Ethernet types' 2 bytes of offset and pad; then
+     * the frame.
+     */
+    private int parseErf(final ParsedPacket out)
+    {
+        if (capturedLength < ERF_HEADER_LENGTH)
+        {
+            return cut(0, ERF_HEADER_LENGTH, MalformedKind.TRUNCATED_LINK_HEADER, out);
+        }
+
+        final int type = buffer.getByte(ERF_TYPE_OFFSET) & 0xFF;
+        final int innerLinkType = erfLinkType(type & ERF_TYPE_MASK);
+        if (innerLinkType < 0)
+        {
+            return ParseStatus.UNSUPPORTED_LINK;
+        }
+
+        int position = ERF_HEADER_LENGTH;
+        boolean extensionFollows = (type & ERF_EXTENSION_FOLLOWS) != 0;
+        while (extensionFollows)
+        {
+            if (capturedLength - position < ERF_EXTENSION_HEADER_LENGTH)
+            {
+                return cut(position, ERF_EXTENSION_HEADER_LENGTH, MalformedKind.TRUNCATED_LINK_HEADER, out);
+            }
+            extensionFollows = (buffer.getByte(position) & ERF_EXTENSION_FOLLOWS) != 0;
+            position += ERF_EXTENSION_HEADER_LENGTH;
+        }
+        if (LinkType.ETHERNET == innerLinkType)
+        {
+            if (capturedLength - position < ERF_ETHERNET_PAD_LENGTH)
+            {
+                return cut(position, ERF_ETHERNET_PAD_LENGTH, MalformedKind.TRUNCATED_LINK_HEADER, out);
+            }
+            position += ERF_ETHERNET_PAD_LENGTH;
+        }
+
+        // The record's wire length counts the frame only; the pcap record's also counts the headers before it.
+        final int recordWireLength = buffer.getShort(ERF_WLEN_OFFSET, NETWORK_ORDER) & 0xFFFF;
+        out.layer2Length = recordWireLength;
+        return parseInner(position, Math.min(recordWireLength, wireLength - position), innerLinkType, false, out);
+    }
+
+    private static int erfLinkType(final int recordType)
+    {
+        return switch (recordType)
+        {
+            case ERF_TYPE_ETH, ERF_TYPE_COLOR_ETH, ERF_TYPE_DSM_COLOR_ETH, ERF_TYPE_COLOR_HASH_ETH -> LinkType.ETHERNET;
+            case ERF_TYPE_IPV4 -> LinkType.IPV4;
+            case ERF_TYPE_IPV6 -> LinkType.IPV6;
+            default -> -1;
         };
     }
 

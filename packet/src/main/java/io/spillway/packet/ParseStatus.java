@@ -21,7 +21,11 @@ public final class ParseStatus
     public static final int NOT_IP = 2;
     /** Broken before a sound IP header: counted by {@link MalformedKind}, not accounted. */
     public static final int MALFORMED = 3;
-    /** A link type Spillway does not decode. */
+    /**
+     * A link layer Spillway does not decode: a link type it does not know, or in one packet an ERF record type other
+     * than Ethernet and IP, or an 802.11 frame that cannot be read (protected, a fragment, another protocol version).
+     * Counted, not accounted.
+     */
     public static final int UNSUPPORTED_LINK = 4;
     /**
      * The capture's snap length cut the frame before the IP addresses could be read (the bytes were on the wire,

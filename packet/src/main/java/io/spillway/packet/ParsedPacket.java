@@ -63,6 +63,12 @@ public final class ParsedPacket
     public int malformed;
     /** A {@link Tunnel} the packet carries (GRE, VXLAN, IP-in-IP, 6in4, Teredo): accounted as the outer flow. */
     public int tunnel;
+    /**
+     * Layer-2 octets the packet counts to its flow: the frame's wire length as given to the parser, except under
+     * LINKTYPE_ERF, where the record header in front of the frame is capture metadata: there the record's wire
+     * length (ERF wlen), which is also what tshark reports as the frame length. Set by every parse.
+     */
+    public int layer2Length;
 
     public void reset()
     {
@@ -86,5 +92,6 @@ public final class ParsedPacket
         moreFragments = false;
         malformed = MalformedKind.NONE.ordinal();
         tunnel = 0;
+        layer2Length = 0;
     }
 }

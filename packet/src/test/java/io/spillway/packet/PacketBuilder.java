@@ -63,6 +63,37 @@ public final class PacketBuilder
     public static final int TCP_PSH = 0x08;
     public static final int TCP_ACK = 0x10;
 
+    /** 802.11 frame control, first byte: type data, subtypes data, QoS data, null; a beacon; an ACK. */
+    public static final int WLAN_DATA = 0x08;
+    public static final int WLAN_QOS_DATA = 0x88;
+    public static final int WLAN_NULL = 0x48;
+    public static final int WLAN_QOS_NULL = 0xC8;
+    public static final int WLAN_BEACON = 0x80;
+    public static final int WLAN_ACK = 0xD4;
+    /** 802.11 frame control, second byte. */
+    public static final int WLAN_TO_DS = 0x01;
+    public static final int WLAN_FROM_DS = 0x02;
+    public static final int WLAN_MORE_FRAGMENTS = 0x04;
+    public static final int WLAN_PROTECTED = 0x40;
+    public static final int WLAN_ORDER = 0x80;
+    /** QoS control, first byte: A-MSDU present. */
+    public static final int WLAN_QOS_A_MSDU = 0x80;
+    /** Radiotap flags. */
+    public static final int RADIOTAP_FCS = 0x10;
+    public static final int RADIOTAP_DATA_PAD = 0x20;
+    /** ERF record types (Wireshark's wiretap/erf_record.h, libpcap's pcap-dag.c). */
+    public static final int ERF_TYPE_HDLC_POS = 1;
+    public static final int ERF_TYPE_ETH = 2;
+    public static final int ERF_TYPE_ATM = 3;
+    public static final int ERF_TYPE_COLOR_HDLC_POS = 10;
+    public static final int ERF_TYPE_COLOR_ETH = 11;
+    public static final int ERF_TYPE_DSM_COLOR_ETH = 16;
+    public static final int ERF_TYPE_COLOR_HASH_POS = 19;
+    public static final int ERF_TYPE_COLOR_HASH_ETH = 20;
+    public static final int ERF_TYPE_IPV4 = 22;
+    public static final int ERF_TYPE_IPV6 = 23;
+    public static final int ERF_TYPE_PAD = 48;
+
     public static final int AF_INET = 2;
     public static final int AF_INET6_BSD = 24;
     public static final int AF_INET6_FREEBSD = 28;
@@ -90,6 +121,7 @@ public final class PacketBuilder
     private int lastIpv6 = NONE;
     private int lastExtension = NONE;
     private int lastTcp = NONE;
+    private int erfRecordLength = NONE;
 
     private PacketBuilder(final int linkType)
     {
@@ -156,6 +188,154 @@ public final class PacketBuilder
     public static PacketBuilder raw(final int linkType)
     {
         return new PacketBuilder(linkType);
+    }
+
+    /**
+     * PPI (version 0, no alignment flag) with the given DLT and, for 802.11, an 802.11-Common field (type 2, 20
+     * bytes). Follow it with the frame of that DLT, e.g. {@link #ethernetHeader()} or {@link #wlanData}.
+     */
+    public static PacketBuilder ppi(final int dlt)
+    {
+        final PacketBuilder builder = new PacketBuilder(LinkType.PPI);
+        final int fields = LinkType.IEEE802_11 == dlt ? 24 : 0;
+        builder.put8(0).put8(0).put16le(8 + fields).put32le(dlt);
+        if (fields > 0)
+        {
+            builder.put16le(2).put16le(20).put64(0x0102_0304_0506_0708L).put16le(0).put16le(108).put16le(2437)
+                .put16le(0x00C0).put8(0).put8(0).put8(-40).put8(-90);
+        }
+        return builder;
+    }
+
+    /**
+     * Radiotap: version 0, the present bitmap (TSFT when asked, flags when {@code flags >= 0}, and
+     * {@code extraPresentWords} further all-zero bitmaps announced by bit 31), then the fields: TSFT 8-aligned, the
+     * flags byte and a rate byte. Follow it with {@link #wlanData}.
+     */
+    public static PacketBuilder radiotap(final boolean tsft, final int flags, final int extraPresentWords)
+    {
+        final PacketBuilder builder = new PacketBuilder(LinkType.IEEE802_11_RADIOTAP);
+        final int present = (tsft ? 0x01 : 0) | (flags >= 0 ? 0x02 : 0) | 0x04 | (extraPresentWords > 0 ? 1 << 31 : 0);
+        builder.put8(0).put8(0).put16le(0).put32le(present);
+        for (int i = 0; i < extraPresentWords; i++)
+        {
+            builder.put32le(i == extraPresentWords - 1 ? 0 : 1 << 31);
+        }
+        if (tsft)
+        {
+            while (builder.length % 8 != 0)
+            {
+                builder.put8(0);
+            }
+            builder.put64(0x1122_3344_5566_7788L);
+        }
+        if (flags >= 0)
+        {
+            builder.put8(flags);
+        }
+        builder.put8(12);
+        builder.bytes[2] = (byte)builder.length;
+        builder.bytes[3] = (byte)(builder.length >>> 8);
+        return builder;
+    }
+
+    public static PacketBuilder radiotap(final int flags)
+    {
+        return radiotap(false, flags, 0);
+    }
+
+    /** A bare 802.11 frame (LINKTYPE_IEEE802_11): follow it with {@link #wlanData} or {@link #wlanHeader}. */
+    public static PacketBuilder wlan()
+    {
+        return new PacketBuilder(LinkType.IEEE802_11);
+    }
+
+    /**
+     * An ERF record header: timestamp, type (with the extension bit when {@code extensionHeaders > 0}), flags, rlen
+     * (the whole record, padding included), lctr, wlen (the frame, not the {@link #padding} after it), the
+     * extension headers, and for the Ethernet types the 2 bytes of offset and pad and the Ethernet header.
+     */
+    public static PacketBuilder erf(final int type, final int extensionHeaders)
+    {
+        final PacketBuilder builder = new PacketBuilder(LinkType.ERF);
+        builder.put64(Long.reverseBytes(0x6000_0000_8000_0000L)).put8(type | (extensionHeaders > 0 ? 0x80 : 0))
+            .put8(0x04).put16(0).put16(0).put16(0);
+        builder.erfRecordLength = 10;
+        for (int i = 0; i < extensionHeaders; i++)
+        {
+            // Extension header type 5 (flow id), more follow while the top bit is set.
+            builder.put8((i < extensionHeaders - 1 ? 0x80 : 0) | 5).put8(0).put16(0).put32(0x0000_1234 + i);
+        }
+        final boolean ethernet = switch (type)
+        {
+            case ERF_TYPE_ETH, ERF_TYPE_COLOR_ETH, ERF_TYPE_DSM_COLOR_ETH, ERF_TYPE_COLOR_HASH_ETH -> true;
+            default -> false;
+        };
+        if (ethernet)
+        {
+            builder.put8(0).put8(0);
+        }
+        builder.lengthFields.add(new LengthField(14, builder.length));
+        return ethernet ? builder.ethernetHeader() : builder;
+    }
+
+    /**
+     * An 802.11 header: frame control (first byte {@code frameControl}, e.g. {@link #WLAN_QOS_DATA}; second byte
+     * {@code flags}), duration, three addresses, sequence control ({@code fragmentNumber} in its low bits), the
+     * fourth address when both DS bits are set, QoS control when {@code qosControl >= 0}, HT control when
+     * {@code htControl}.
+     */
+    public PacketBuilder wlanHeader(
+        final int frameControl, final int flags, final int fragmentNumber, final int qosControl,
+        final boolean htControl)
+    {
+        put8(frameControl).put8(flags).put16(0x3A01).putMac(0x10).putMac(0x20).putMac(0x30)
+            .put8(fragmentNumber).put8(0x05);
+        if ((flags & 0x03) == 0x03)
+        {
+            putMac(0x40);
+        }
+        if (qosControl >= 0)
+        {
+            put8(qosControl).put8(0);
+        }
+        if (htControl)
+        {
+            put32(0x0000_0000);
+        }
+        return this;
+    }
+
+    /** A data or QoS data frame's header, then LLC/SNAP (RFC 1042) whose ethertype the next layer fills. */
+    public PacketBuilder wlanData(final int flags, final boolean qos, final boolean htControl)
+    {
+        return wlanHeader(qos ? WLAN_QOS_DATA : WLAN_DATA, flags | (htControl ? WLAN_ORDER : 0), 0, qos ? 0 : -1,
+            htControl).llcSnap(0x00_0000);
+    }
+
+    /** The first A-MSDU subframe header: destination, source and a length counting to the end of the content. */
+    public PacketBuilder aMsduSubframe()
+    {
+        putMac(0x50).putMac(0x60).put16(0);
+        lengthFields.add(new LengthField(length - 2, length));
+        return this;
+    }
+
+    /** An LLC header AA AA 03 and SNAP with the given OUI; the next layer fills the ethertype. */
+    public PacketBuilder llcSnap(final int oui)
+    {
+        put8(0xAA).put8(0xAA).put8(0x03).put8(oui >>> 16).put8(oui >>> 8).put8(oui).put16(0);
+        return next(NEXT_ETHERTYPE, length - 2);
+    }
+
+    /** Bytes as given (padding inside a frame, an LLC header that is not SNAP, ...), not a layer of their own. */
+    public PacketBuilder bytes(final int... values)
+    {
+        for (final int value : values)
+        {
+            put8(value);
+        }
+        return this;
     }
 
     public PacketBuilder ethernetHeader()
@@ -431,6 +611,10 @@ public final class PacketBuilder
             set16(start + 10, 0);
             set16(start + 10, ipv4Checksum(start, Math.min(headerLength(start), length - start)));
         }
+        if (NONE != erfRecordLength)
+        {
+            set16(erfRecordLength, length);
+        }
 
         return Frame.of(linkType, Arrays.copyOf(bytes, length), l3Offset);
     }
@@ -537,6 +721,16 @@ public final class PacketBuilder
         }
         bytes[length++] = (byte)value;
         return this;
+    }
+
+    private PacketBuilder put16le(final int value)
+    {
+        return put8(value).put8(value >>> 8);
+    }
+
+    private PacketBuilder put32le(final int value)
+    {
+        return put16le(value).put16le(value >>> 16);
     }
 
     private PacketBuilder put16(final int value)

@@ -18,7 +18,18 @@ import static io.spillway.packet.PacketBuilder.ETHERTYPE_ARP;
 import static io.spillway.packet.PacketBuilder.ETHERTYPE_LLDP;
 import static io.spillway.packet.PacketBuilder.ETHERTYPE_QINQ;
 import static io.spillway.packet.PacketBuilder.ETHERTYPE_QINQ_LEGACY;
+import static io.spillway.packet.PacketBuilder.ERF_TYPE_COLOR_ETH;
+import static io.spillway.packet.PacketBuilder.ERF_TYPE_COLOR_HASH_ETH;
+import static io.spillway.packet.PacketBuilder.ERF_TYPE_DSM_COLOR_ETH;
+import static io.spillway.packet.PacketBuilder.ERF_TYPE_ETH;
 import static io.spillway.packet.PacketBuilder.ETHERTYPE_VLAN;
+import static io.spillway.packet.PacketBuilder.RADIOTAP_DATA_PAD;
+import static io.spillway.packet.PacketBuilder.WLAN_DATA;
+import static io.spillway.packet.PacketBuilder.WLAN_FROM_DS;
+import static io.spillway.packet.PacketBuilder.WLAN_ORDER;
+import static io.spillway.packet.PacketBuilder.WLAN_QOS_A_MSDU;
+import static io.spillway.packet.PacketBuilder.WLAN_QOS_DATA;
+import static io.spillway.packet.PacketBuilder.WLAN_TO_DS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -61,7 +72,45 @@ class PacketParserLinkTest
             link("PPP_HDLC", () -> PacketBuilder.pppHdlc(false), 4, 0),
             link("PPP_HDLC compressed protocol", () -> PacketBuilder.pppHdlc(true), 3, 0),
             link("PPP_HDLC Cisco framing", () -> PacketBuilder.ciscoHdlc(LinkType.PPP_HDLC), 4, 0),
-            link("C_HDLC", () -> PacketBuilder.ciscoHdlc(LinkType.C_HDLC), 4, 0));
+            link("C_HDLC", () -> PacketBuilder.ciscoHdlc(LinkType.C_HDLC), 4, 0),
+            link("PPI + Ethernet", () -> PacketBuilder.ppi(LinkType.ETHERNET).ethernetHeader(), 8 + 14, 0),
+            link("PPI + Ethernet + 802.1Q", () -> PacketBuilder.ppi(LinkType.ETHERNET).ethernetHeader().vlan(9),
+                8 + 18, 9),
+            link("PPI + raw IP", () -> PacketBuilder.ppi(LinkType.RAW), 8, 0),
+            link("PPI + 802.11 QoS data", () -> PacketBuilder.ppi(LinkType.IEEE802_11).wlanData(WLAN_TO_DS, true,
+                false), 32 + 26 + 8, 0),
+            link("PPI + 802.11 QoS data + HT control", () -> PacketBuilder.ppi(LinkType.IEEE802_11)
+                .wlanData(WLAN_FROM_DS, true, true), 32 + 30 + 8, 0),
+            link("802.11 data", () -> PacketBuilder.wlan().wlanData(WLAN_FROM_DS, false, false), 24 + 8, 0),
+            link("802.11 data, four addresses", () -> PacketBuilder.wlan().wlanData(WLAN_TO_DS | WLAN_FROM_DS, false,
+                false), 30 + 8, 0),
+            link("802.11 QoS data, four addresses + HT control", () -> PacketBuilder.wlan()
+                .wlanData(WLAN_TO_DS | WLAN_FROM_DS, true, true), 36 + 8, 0),
+            link("802.11 data with the order bit (no HT control without QoS)", () -> PacketBuilder.wlan()
+                .wlanHeader(WLAN_DATA, WLAN_ORDER, 0, -1, false).llcSnap(0), 24 + 8, 0),
+            link("802.11 802.1H bridge tunnel", () -> PacketBuilder.wlan().wlanHeader(WLAN_DATA, WLAN_TO_DS, 0, -1,
+                false).llcSnap(0xF8), 24 + 8, 0),
+            link("802.11 data + 802.1Q", () -> PacketBuilder.wlan().wlanData(WLAN_TO_DS, false, false).vlan(33),
+                24 + 8 + 4, 33),
+            link("802.11 A-MSDU, first subframe", () -> PacketBuilder.wlan().wlanHeader(WLAN_QOS_DATA, WLAN_FROM_DS,
+                0, WLAN_QOS_A_MSDU, false).aMsduSubframe().llcSnap(0), 26 + 14 + 8, 0),
+            link("radiotap without flags + 802.11", () -> PacketBuilder.radiotap(-1).wlanData(WLAN_TO_DS, false,
+                false), 9 + 24 + 8, 0),
+            link("radiotap TSFT and flags + 802.11 QoS", () -> PacketBuilder.radiotap(true, 0, 0).wlanData(0, true,
+                false), 18 + 26 + 8, 0),
+            link("radiotap extended bitmaps + 802.11 QoS", () -> PacketBuilder.radiotap(true, 0x02, 2).wlanData(0,
+                true, false), 26 + 26 + 8, 0),
+            link("radiotap data pad + 802.11 QoS", () -> PacketBuilder.radiotap(RADIOTAP_DATA_PAD)
+                .wlanHeader(WLAN_QOS_DATA, WLAN_TO_DS, 0, 0, false).bytes(0, 0).llcSnap(0), 10 + 28 + 8, 0),
+            link("radiotap data pad, header aligned", () -> PacketBuilder.radiotap(RADIOTAP_DATA_PAD)
+                .wlanData(WLAN_TO_DS, false, false), 10 + 24 + 8, 0),
+            link("ERF Ethernet", () -> PacketBuilder.erf(ERF_TYPE_ETH, 0), 16 + 2 + 14, 0),
+            link("ERF color Ethernet + extension header", () -> PacketBuilder.erf(ERF_TYPE_COLOR_ETH, 1),
+                16 + 8 + 2 + 14, 0),
+            link("ERF DSM color Ethernet + 3 extension headers", () -> PacketBuilder.erf(ERF_TYPE_DSM_COLOR_ETH, 3),
+                16 + 24 + 2 + 14, 0),
+            link("ERF color hash Ethernet + 802.1Q", () -> PacketBuilder.erf(ERF_TYPE_COLOR_HASH_ETH, 0).vlan(77),
+                16 + 2 + 18, 77));
     }
 
     private static Arguments link(

@@ -44,6 +44,8 @@ class PacketParserMalformedTest
         return switch (kind)
         {
             case TRUNCATED_LINK_HEADER -> cut(tcp, 13);
+            case BAD_LINK_HEADER_LENGTH ->
+                PacketBuilder.ppi(LinkType.ETHERNET).ethernetHeader().ipv4(SRC, DST).udp(1, 2).build().withByte(2, 4);
             case TRUNCATED_IP_HEADER -> cut(tcp, 14 + 19);
             case BAD_IP_VERSION -> PacketBuilder.ethernet().ipv4(SRC, DST).ipVersion(5).tcp(1, 2, 0).build();
             case BAD_IP_HEADER_LENGTH -> PacketBuilder.ethernet().ipv4(SRC, DST).ipv4HeaderLength(4).udp(1, 2).build();

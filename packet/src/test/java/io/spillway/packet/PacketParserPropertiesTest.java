@@ -27,7 +27,8 @@ class PacketParserPropertiesTest
     enum Link
     {
         ETHERNET, VLAN, QINQ, MPLS, PPPOE, SLL, SLL2, NULL_HOST_ORDER, NULL_NETWORK_ORDER, LOOP, PPP, PPP_COMPRESSED,
-        PPP_HDLC, CISCO_HDLC, RAW, IP_LINK
+        PPP_HDLC, CISCO_HDLC, RAW, IP_LINK, PPI_ETHERNET, PPI_WLAN, WLAN, WLAN_FOUR_ADDRESSES_HT, WLAN_A_MSDU,
+        RADIOTAP, ERF_ETHERNET, ERF_EXTENSIONS, ERF_IP
     }
 
     enum IpShape
@@ -43,7 +44,7 @@ class PacketParserPropertiesTest
     private static final int[] LINK_TYPES = {
         LinkType.NULL, LinkType.ETHERNET, LinkType.PPP, LinkType.RAW_OPENBSD, LinkType.RAW_BSD, LinkType.PPP_HDLC,
         LinkType.RAW, LinkType.C_HDLC, LinkType.LOOP, LinkType.LINUX_SLL, LinkType.IPV4, LinkType.IPV6,
-        LinkType.LINUX_SLL2, 105, 127, 147, -1};
+        LinkType.LINUX_SLL2, LinkType.IEEE802_11, LinkType.IEEE802_11_RADIOTAP, LinkType.PPI, LinkType.ERF, 147, -1};
     private static final int[] PAYLOADS = {0, 1, 17, 64};
 
     @Test
@@ -325,6 +326,19 @@ class PacketParserPropertiesTest
             case CISCO_HDLC -> PacketBuilder.ciscoHdlc(LinkType.C_HDLC);
             case RAW -> PacketBuilder.raw(LinkType.RAW);
             case IP_LINK -> PacketBuilder.raw(ipv6 ? LinkType.IPV6 : LinkType.IPV4);
+            case PPI_ETHERNET -> PacketBuilder.ppi(LinkType.ETHERNET).ethernetHeader();
+            case PPI_WLAN -> PacketBuilder.ppi(LinkType.IEEE802_11).wlanData(PacketBuilder.WLAN_TO_DS, true, false);
+            case WLAN -> PacketBuilder.wlan().wlanData(PacketBuilder.WLAN_FROM_DS, false, false);
+            case WLAN_FOUR_ADDRESSES_HT -> PacketBuilder.wlan()
+                .wlanData(PacketBuilder.WLAN_TO_DS | PacketBuilder.WLAN_FROM_DS, true, true);
+            case WLAN_A_MSDU -> PacketBuilder.wlan()
+                .wlanHeader(PacketBuilder.WLAN_QOS_DATA, 0, 0, PacketBuilder.WLAN_QOS_A_MSDU, false)
+                .aMsduSubframe().llcSnap(0);
+            case RADIOTAP -> PacketBuilder.radiotap(true, PacketBuilder.RADIOTAP_DATA_PAD, 1)
+                .wlanHeader(PacketBuilder.WLAN_QOS_DATA, 0, 0, 0, false).bytes(0, 0).llcSnap(0);
+            case ERF_ETHERNET -> PacketBuilder.erf(PacketBuilder.ERF_TYPE_ETH, 0);
+            case ERF_EXTENSIONS -> PacketBuilder.erf(PacketBuilder.ERF_TYPE_COLOR_HASH_ETH, 2).vlan(40);
+            case ERF_IP -> PacketBuilder.erf(ipv6 ? PacketBuilder.ERF_TYPE_IPV6 : PacketBuilder.ERF_TYPE_IPV4, 1);
         };
     }
 

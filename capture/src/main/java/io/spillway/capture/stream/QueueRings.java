@@ -70,12 +70,12 @@ public final class QueueRings
 
     /** Appends the packet {@code parsed} just parsed to queue {@code q}'s batch; sends the batch when it is full. */
     public void append(
-        final int q, final ReceiveParser parsed, final long address, final int capturedLength, final int wireLength,
-        final long timestampNs, final long timeNs)
+        final int q, final ReceiveParser parsed, final long address, final int capturedLength, final long timestampNs,
+        final long timeNs)
     {
         final int count = batchCounts[q];
         parsed.write(batches[q], StreamMessages.BATCH_HEADER_LENGTH + count * PacketDescriptor.LENGTH, address,
-            capturedLength, wireLength, timestampNs, 0L);
+            capturedLength, timestampNs, 0L);
         batchCounts[q] = count + 1;
         if (count + 1 == batchCapacity)
         {

@@ -119,10 +119,10 @@ public final class StreamDevice implements Device, StreamDispatcher.Sink
     @Override
     public void onPacket(
         final int queue, final ReceiveParser parsed, final long address, final int capturedLength,
-        final int wireLength, final long timestampNs, final long timeNs)
+        final long timestampNs, final long timeNs)
     {
         packetsToQueue[queue].incrementOpaque();
-        rings.append(queue, parsed, address, capturedLength, wireLength, timestampNs, timeNs);
+        rings.append(queue, parsed, address, capturedLength, timestampNs, timeNs);
     }
 
     @Override

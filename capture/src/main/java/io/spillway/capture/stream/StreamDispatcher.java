@@ -24,8 +24,8 @@ public final class StreamDispatcher implements Agent, PacketHandler
     public interface Sink
     {
         /** The packet {@code parsed} just parsed belongs to queue {@code queue}. */
-        void onPacket(int queue, ReceiveParser parsed, long address, int capturedLength, int wireLength,
-            long timestampNs, long timeNs);
+        void onPacket(int queue, ReceiveParser parsed, long address, int capturedLength, long timestampNs,
+            long timeNs);
 
         /** After each poll of the stream, with the latest packet time seen (Long.MIN_VALUE before any). */
         void afterPoll(long timeNs);
@@ -85,8 +85,8 @@ public final class StreamDispatcher implements Agent, PacketHandler
         }
         if (parser.parse(address, capturedLength, wireLength, timestampNanos, linkType, interfaceId))
         {
-            sink.onPacket(FlowHash.queue(parser.hash(), queues), parser, address, capturedLength, wireLength,
-                timestampNanos, timeNs);
+            sink.onPacket(FlowHash.queue(parser.hash(), queues), parser, address, capturedLength, timestampNanos,
+                timeNs);
         }
     }
 

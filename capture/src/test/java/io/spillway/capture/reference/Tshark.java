@@ -244,6 +244,10 @@ public final class Tshark
             case LinkType.PPP, LinkType.PPP_HDLC -> 4;
             case LinkType.RAW_OPENBSD, LinkType.RAW_BSD, LinkType.RAW -> 7;
             case LinkType.C_HDLC -> 28;
+            case LinkType.IEEE802_11 -> 20;
+            case LinkType.IEEE802_11_RADIOTAP -> 23;
+            case LinkType.PPI -> 97;
+            case LinkType.ERF -> 98;
             case LinkType.LOOP -> 174;
             case LinkType.LINUX_SLL -> 25;
             case LinkType.IPV4 -> 129;

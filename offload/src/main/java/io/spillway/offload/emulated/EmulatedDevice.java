@@ -192,10 +192,10 @@ public final class EmulatedDevice implements Device, StreamDispatcher.Sink
     @Override
     public void onPacket(
         final int queue, final ReceiveParser parsed, final long address, final int capturedLength,
-        final int wireLength, final long timestampNs, final long timeNs)
+        final long timestampNs, final long timeNs)
     {
         final UnsafeBuffer descriptor = nicDescriptor;
-        parsed.write(descriptor, 0, address, capturedLength, wireLength, timestampNs, 0L);
+        parsed.write(descriptor, 0, address, capturedLength, timestampNs, 0L);
         final ParsedPacket packet = parsed.packet();
         // The NIC parses frames itself: it has no ports for a later fragment, nor a "ports unknown" key bit.
         final boolean ports = (parsed.keyFlags() & FlowKey.L3_ONLY) == 0 &&
@@ -209,8 +209,9 @@ public final class EmulatedDevice implements Device, StreamDispatcher.Sink
         {
             awaitHostRingRoom(nic.hostRing(queue));
         }
-        nic.receive(nicKey, parsed.hash(), timestampNs, wireLength, packet.protocol == TCP ? packet.tcpFlags : 0,
-            descriptor, 0, PacketDescriptor.LENGTH);
+        // The NIC counts the frame's layer-2 octets, as the host does.
+        nic.receive(nicKey, parsed.hash(), timestampNs, parsed.layer2Length(),
+            packet.protocol == TCP ? packet.tcpFlags : 0, descriptor, 0, PacketDescriptor.LENGTH);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.spillway.probe.dpi;
 
+import io.spillway.device.Counters;
 import io.spillway.dpi.Classifier;
 import io.spillway.dpi.Dpi;
 import io.spillway.dpi.DpiStatePool;
@@ -59,21 +60,20 @@ public final class FlowInspection implements FlowStage, FlowListener, AutoClosea
     private final UnsafeBuffer categoryName =
         new UnsafeBuffer(ByteBuffer.allocateDirect(Classifier.MAX_CATEGORY_NAME_LENGTH));
 
-    private long flowsInspected;
-    private long detected;
-    private long guessed;
-    private long unknown;
-    private long packetsInspected;
-    private long notInspected;
+    private final DpiCounters counters;
 
     /**
      * @param dpi        the loaded DPI library; this worker gets its own classifier from it
      * @param capacity   the flow cache's capacity (slots)
      * @param maxPackets packets to inspect before giving up; 0 for ndpiReader's budget (see {@link #budget})
      * @param until      whether inspection ends at nDPI's final verdict or as soon as the application is known
+     * @param counters   where the worker's DPI figures are registered, {@code queue} their owner
      */
-    public FlowInspection(final Dpi dpi, final int capacity, final int maxPackets, final DpiUntil until)
+    public FlowInspection(
+        final Dpi dpi, final int capacity, final int maxPackets, final DpiUntil until, final Counters counters,
+        final int queue)
     {
+        this.counters = new DpiCounters(counters, queue);
         this.untilDetected = until == DpiUntil.DETECTED;
         this.classifier = dpi.newClassifier();
         this.states = new DpiStatePool(classifier.flowStateSize(), capacity, OffHeapMemory::allocate);
@@ -140,7 +140,7 @@ public final class FlowInspection implements FlowStage, FlowListener, AutoClosea
         final int verdict = classifier.processPacket(state,
             descriptor.getLong(offset + PacketDescriptor.PACKET_ADDRESS) + l3Offset,
             Math.min(ipLength, Classifier.MAX_IP_LENGTH), timeMs);
-        packetsInspected++;
+        counters.packetsInspected.incrementOpaque();
 
         final int packets = (verdicts.get(BYTE, base + PACKETS) & 0xFF) + 1;
         verdicts.set(BYTE, base + PACKETS, (byte)Math.min(packets, 255));
@@ -203,33 +203,33 @@ public final class FlowInspection implements FlowStage, FlowListener, AutoClosea
 
     public long flowsInspected()
     {
-        return flowsInspected;
+        return counters.flowsInspected.get();
     }
 
     public long detected()
     {
-        return detected;
+        return counters.detected.get();
     }
 
     public long guessed()
     {
-        return guessed;
+        return counters.guessed.get();
     }
 
     public long unknown()
     {
-        return unknown;
+        return counters.unknown.get();
     }
 
     public long packetsInspected()
     {
-        return packetsInspected;
+        return counters.packetsInspected.get();
     }
 
     /** Flows not inspected because every DPI state was in use. */
     public long notInspected()
     {
-        return notInspected;
+        return counters.notInspected.get();
     }
 
     /** Bytes of DPI state per inspected flow (the classifier's state rounded to a cache line). */
@@ -264,12 +264,12 @@ public final class FlowInspection implements FlowStage, FlowListener, AutoClosea
         if (stateIndex < 0)
         {
             verdicts.set(BYTE, base + SKIPPED, (byte)1);
-            notInspected++;
+            counters.notInspected.incrementOpaque();
             return -1;
         }
         classifier.startFlow(states.address(stateIndex));
         verdicts.set(INT, base + STATE, stateIndex + 1);
-        flowsInspected++;
+        counters.flowsInspected.incrementOpaque();
         return stateIndex;
     }
 
@@ -283,17 +283,17 @@ public final class FlowInspection implements FlowStage, FlowListener, AutoClosea
         if (master == 0 && app == 0)
         {
             detection = FlowRecord.DETECTION_UNKNOWN;
-            unknown++;
+            counters.unknown.incrementOpaque();
         }
         else if (classifier.guessed())
         {
             detection = FlowRecord.DETECTION_GUESSED;
-            guessed++;
+            counters.guessed.incrementOpaque();
         }
         else
         {
             detection = FlowRecord.DETECTION_DETECTED;
-            detected++;
+            counters.detected.incrementOpaque();
         }
         verdicts.set(SHORT, base + MASTER, (short)master);
         verdicts.set(SHORT, base + APP, (short)app);

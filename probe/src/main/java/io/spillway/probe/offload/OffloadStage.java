@@ -1,5 +1,6 @@
 package io.spillway.probe.offload;
 
+import io.spillway.device.Counters;
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.offload.ExpiryCause;
 import io.spillway.offload.LearnResult;
@@ -36,20 +37,7 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
     private final int afterPackets;
     private final OffloadFlowKey key = new OffloadFlowKey();
     private final HardwareCounts hardware = new HardwareCounts();
-    private final long[] failedByCause = new long[LearnResult.DEVICE_ERROR + 1];
-    private final long[] expiredByCause = new long[ExpiryCause.DRAIN + 1];
-    private long requests;
-    private long requestsNotQueued;
-    private long notEligible;
-    private long noRoom;
-    private long learned;
-    private long duplicatesPrevented;
-    private long staleEvents;
-    private long outOfStateEvents;
-    private long unlearns;
-    private long renewals;
-    private long hwPackets;
-    private long hwBytes;
+    private final OffloadCounters counters;
 
     private boolean shuttingDown;
     private int unlearnCursor;
@@ -59,9 +47,11 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
      * @param deferrals    the worker's deferral ring, read by the OffloadAgent
      * @param results      the worker's result ring, written by the OffloadAgent
      * @param afterPackets host packets a flow needs before it is offloaded (at least 1)
+     * @param counters     where the worker's offload figures are registered, {@code queue} their owner
      */
     public OffloadStage(
-        final FlowCache cache, final RingBuffer deferrals, final RingBuffer results, final int afterPackets)
+        final FlowCache cache, final RingBuffer deferrals, final RingBuffer results, final int afterPackets,
+        final Counters counters, final int queue)
     {
         if (afterPackets < 1)
         {
@@ -71,6 +61,7 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
         this.deferrals = deferrals;
         this.results = results;
         this.afterPackets = afterPackets;
+        this.counters = new OffloadCounters(counters, queue);
         cache.offloadedActiveTimeout(this);
     }
 
@@ -99,7 +90,7 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
                     request(slot);
                 }
             }
-            case FlowCache.OFFLOAD_PENDING, FlowCache.OFFLOAD_OFFLOADED -> duplicatesPrevented++;
+            case FlowCache.OFFLOAD_PENDING, FlowCache.OFFLOAD_OFFLOADED -> counters.duplicatesPrevented.incrementOpaque();
             default ->
             {
                 // SOFTWARE: decided, the host counts it.
@@ -115,7 +106,7 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
         {
             return false;
         }
-        unlearns++;
+        counters.unlearns.incrementOpaque();
         return true;
     }
 
@@ -152,7 +143,7 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
             else if (send(OffloadMessages.UNLEARN, cache.flowId(slot)))
             {
                 unlearnCursor = slot + 1;
-                unlearns++;
+                counters.unlearns.incrementOpaque();
                 sent++;
             }
             else
@@ -177,9 +168,7 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
     /** The worker's offload figures so far; read them on the worker's thread or after it ended. */
     public OffloadStats stats()
     {
-        return new OffloadStats(requests, requestsNotQueued, notEligible, noRoom, learned, failedByCause.clone(),
-            duplicatesPrevented, expiredByCause.clone(), staleEvents, outOfStateEvents, unlearns, renewals, hwPackets,
-            hwBytes);
+        return counters.snapshot();
     }
 
     @Override
@@ -189,7 +178,7 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
         final int slot = cache.slotOf(flowId);
         if (slot < 0)
         {
-            staleEvents++;
+            counters.staleEvents.incrementOpaque();
             return;
         }
         final int state = cache.offloadState(slot);
@@ -208,20 +197,20 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
         if (!cache.isOffloadable(slot))
         {
             cache.markSoftware(slot);
-            notEligible++;
+            counters.notEligible.incrementOpaque();
             return;
         }
         if (!cache.hasOffloadRoom())
         {
             cache.markSoftware(slot);
-            noRoom++;
+            counters.noRoom.incrementOpaque();
             return;
         }
         final int index = deferrals.tryClaim(OffloadMessages.LEARN, OffloadMessages.LEARN_LENGTH);
         if (index < 0)
         {
             cache.markSoftware(slot);
-            requestsNotQueued++;
+            counters.requestsNotQueued.incrementOpaque();
             return;
         }
         cache.offloadKey(slot, key);
@@ -237,23 +226,23 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
         buffer.putShort(index + OffloadMessages.VLAN, (short)key.vlanId());
         deferrals.commit(index);
         cache.markPending(slot);
-        requests++;
+        counters.requests.incrementOpaque();
     }
 
     private void onLearnDone(final int slot, final int state, final long flowId)
     {
         if (state != FlowCache.OFFLOAD_PENDING)
         {
-            outOfStateEvents++;
+            counters.outOfStateEvents.incrementOpaque();
             return;
         }
         cache.markOffloaded(slot);
-        learned++;
+        counters.learned.incrementOpaque();
         // At shutdown, a flow learned after the unlearn sweep passed its slot is unlearned here; if the ring is
         // full, the device's drain ends it instead.
         if (shuttingDown && (unlearnCursor < 0 || slot < unlearnCursor) && send(OffloadMessages.UNLEARN, flowId))
         {
-            unlearns++;
+            counters.unlearns.incrementOpaque();
         }
     }
 
@@ -261,24 +250,25 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
     {
         if (state != FlowCache.OFFLOAD_PENDING)
         {
-            outOfStateEvents++;
+            counters.outOfStateEvents.incrementOpaque();
             return;
         }
         cache.markSoftware(slot);
-        failedByCause[cause > 0 && cause < failedByCause.length ? cause : LearnResult.DEVICE_ERROR]++;
+        counters.failedByCause[cause > 0 && cause < counters.failedByCause.length ? cause : LearnResult.DEVICE_ERROR]
+            .incrementOpaque();
     }
 
     private void onFlowExpired(final int slot, final int state, final MutableDirectBuffer buffer, final int index)
     {
         if (state != FlowCache.OFFLOAD_PENDING && state != FlowCache.OFFLOAD_OFFLOADED)
         {
-            outOfStateEvents++;
+            counters.outOfStateEvents.incrementOpaque();
             return;
         }
         if (state == FlowCache.OFFLOAD_PENDING)
         {
             // The expiry overtook the learn's result: it implies the learn succeeded.
-            learned++;
+            counters.learned.incrementOpaque();
         }
         final int cause = buffer.getInt(index + OffloadMessages.CAUSE);
         hardware.set(
@@ -290,15 +280,15 @@ public final class OffloadStage implements FlowStage, MessageHandler, OffloadedA
         if (cause == ExpiryCause.SOFTWARE_UNLEARN && cache.isRenewing(slot) && !shuttingDown)
         {
             cache.renewOffloaded(slot, hardware);
-            renewals++;
+            counters.renewals.incrementOpaque();
         }
         else
         {
             cache.expireOffloaded(slot, endReason(cause), hardware);
         }
-        expiredByCause[cause > 0 && cause < expiredByCause.length ? cause : 0]++;
-        hwPackets += hardware.packets();
-        hwBytes += hardware.bytes();
+        counters.expiredByCause[cause > 0 && cause < counters.expiredByCause.length ? cause : 0].incrementOpaque();
+        counters.hwPackets.getAndAddOpaque(hardware.packets());
+        counters.hwBytes.getAndAddOpaque(hardware.bytes());
     }
 
     /** A message that is only a flowId; false when the deferral ring has no room. */

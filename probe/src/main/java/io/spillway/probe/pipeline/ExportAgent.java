@@ -2,12 +2,14 @@ package io.spillway.probe.pipeline;
 
 import io.spillway.exporter.FlowExporter;
 import io.spillway.exporter.FlowRecord;
+import io.spillway.device.Counters;
 import io.spillway.device.ThreadCpu;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.List;
 
@@ -25,13 +27,15 @@ final class ExportAgent implements Agent, MessageHandler
     private final boolean[] ended;
     private int endedCount;
     private int currentRing;
-    private long records;
+    private final AtomicCounter records;
     private boolean unflushed;
-    private long cpuNanos;
+    private final AtomicCounter cpuNanos;
     private volatile boolean finished;
 
-    ExportAgent(final RingBuffer[] rings, final List<FlowExporter> exporters)
+    ExportAgent(final RingBuffer[] rings, final List<FlowExporter> exporters, final Counters counters)
     {
+        this.records = counters.add(210, Counters.NO_OWNER, "records handed to the exporters");
+        this.cpuNanos = counters.add(211, Counters.NO_OWNER, "export thread CPU, ns");
         this.rings = rings;
         this.exporters = exporters.toArray(new FlowExporter[0]);
         this.ended = new boolean[rings.length];
@@ -73,7 +77,7 @@ final class ExportAgent implements Agent, MessageHandler
             {
                 exporter.onRecord(record);
             }
-            records++;
+            records.incrementOpaque();
             unflushed = true;
         }
         else if (type == RecordMessages.END && !ended[currentRing])
@@ -86,7 +90,7 @@ final class ExportAgent implements Agent, MessageHandler
     @Override
     public void onClose()
     {
-        cpuNanos = ThreadCpu.currentThreadNanos();
+        cpuNanos.setRelease(ThreadCpu.currentThreadNanos());
     }
 
     @Override
@@ -98,7 +102,7 @@ final class ExportAgent implements Agent, MessageHandler
     /** CPU time of the export thread, known once it has closed. */
     long cpuNanos()
     {
-        return cpuNanos;
+        return cpuNanos.get();
     }
 
     /** Every worker ended and every exporter was closed. */
@@ -109,7 +113,7 @@ final class ExportAgent implements Agent, MessageHandler
 
     long records()
     {
-        return records;
+        return records.get();
     }
 
     long droppedRecords()

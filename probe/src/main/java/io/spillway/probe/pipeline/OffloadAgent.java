@@ -7,6 +7,7 @@ import io.spillway.offload.OffloadAction;
 import io.spillway.offload.OffloadEventHandler;
 import io.spillway.probe.flow.FlowId;
 import io.spillway.probe.offload.OffloadMessages;
+import io.spillway.device.Counters;
 import io.spillway.device.ThreadCpu;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -14,6 +15,7 @@ import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,14 +48,14 @@ final class OffloadAgent implements Agent, MessageHandler, OffloadEventHandler
     private int endingCount;
     private int currentQueue;
     private boolean drained;
-    private long learnCalls;
-    private long learnsAccepted;
-    private long unlearnCalls;
-    private long unlearnsOfLiveFlows;
-    private long eventsRouted;
-    private long eventsNotRouted;
-    private long resultRingFullWaits;
-    private long cpuNanos;
+    private final AtomicCounter learnCalls;
+    private final AtomicCounter learnsAccepted;
+    private final AtomicCounter unlearnCalls;
+    private final AtomicCounter unlearnsOfLiveFlows;
+    private final AtomicCounter eventsRouted;
+    private final AtomicCounter eventsNotRouted;
+    private final AtomicCounter resultRingFullWaits;
+    private final AtomicCounter cpuNanos;
 
     /**
      * @param idleTimeoutNs the device expires a learned flow after this long without a packet (the probe's)
@@ -61,8 +63,18 @@ final class OffloadAgent implements Agent, MessageHandler, OffloadEventHandler
      */
     OffloadAgent(
         final FlowOffload device, final RingBuffer[] deferrals, final RingBuffer[] results, final OffloadAction action,
-        final long idleTimeoutNs, final IdleStrategy resultFullIdle, final AtomicBoolean finished)
+        final long idleTimeoutNs, final IdleStrategy resultFullIdle, final AtomicBoolean finished,
+        final Counters counters)
     {
+        learnCalls = counters.add(200, Counters.NO_OWNER, "learns asked of the device");
+        learnsAccepted = counters.add(201, Counters.NO_OWNER, "learns the device accepted");
+        unlearnCalls = counters.add(202, Counters.NO_OWNER, "unlearns asked of the device");
+        unlearnsOfLiveFlows = counters.add(203, Counters.NO_OWNER, "unlearns of flows live on the device");
+        eventsRouted = counters.add(204, Counters.NO_OWNER, "device events routed to workers");
+        eventsNotRouted = counters.add(205, Counters.NO_OWNER, "device events naming no worker");
+        resultRingFullWaits = counters.add(206, Counters.NO_OWNER,
+            "times the offload thread waited for room in a result ring");
+        cpuNanos = counters.add(207, Counters.NO_OWNER, "offload thread CPU, ns");
         this.device = device;
         this.deferrals = deferrals;
         this.results = results;
@@ -107,10 +119,10 @@ final class OffloadAgent implements Agent, MessageHandler, OffloadEventHandler
             case OffloadMessages.LEARN -> learn(flowId, buffer, index);
             case OffloadMessages.UNLEARN ->
             {
-                unlearnCalls++;
+                unlearnCalls.incrementOpaque();
                 if (device.unlearn(flowId))
                 {
-                    unlearnsOfLiveFlows++;
+                    unlearnsOfLiveFlows.incrementOpaque();
                 }
             }
             case OffloadMessages.ENDING ->
@@ -166,7 +178,7 @@ final class OffloadAgent implements Agent, MessageHandler, OffloadEventHandler
     @Override
     public void onClose()
     {
-        cpuNanos = ThreadCpu.currentThreadNanos();
+        cpuNanos.setRelease(ThreadCpu.currentThreadNanos());
         device.close();
         finished.set(true);
     }
@@ -179,8 +191,9 @@ final class OffloadAgent implements Agent, MessageHandler, OffloadEventHandler
 
     OffloadAgentStats stats()
     {
-        return new OffloadAgentStats(learnCalls, learnsAccepted, unlearnCalls, unlearnsOfLiveFlows, eventsRouted,
-            eventsNotRouted, resultRingFullWaits, cpuNanos);
+        return new OffloadAgentStats(learnCalls.get(), learnsAccepted.get(), unlearnCalls.get(),
+            unlearnsOfLiveFlows.get(), eventsRouted.get(), eventsNotRouted.get(), resultRingFullWaits.get(),
+            cpuNanos.get());
     }
 
     private void learn(final long flowId, final MutableDirectBuffer buffer, final int index)
@@ -193,11 +206,11 @@ final class OffloadAgent implements Agent, MessageHandler, OffloadEventHandler
             buffer.getLong(index + OffloadMessages.DST_HI), buffer.getLong(index + OffloadMessages.DST_LO),
             ports & 0xFFFF, buffer.getByte(index + OffloadMessages.PROTOCOL) & 0xFF,
             buffer.getShort(index + OffloadMessages.VLAN) & 0xFFFF);
-        learnCalls++;
+        learnCalls.incrementOpaque();
         final int result = device.learn(request);
         if (result == LearnResult.ACCEPTED)
         {
-            learnsAccepted++;
+            learnsAccepted.incrementOpaque();
         }
         else
         {
@@ -222,14 +235,14 @@ final class OffloadAgent implements Agent, MessageHandler, OffloadEventHandler
         final int queue = FlowId.queue(flowId);
         if (queue >= results.length)
         {
-            eventsNotRouted++;
+            eventsNotRouted.incrementOpaque();
             return -1;
         }
         final RingBuffer ring = results[queue];
         int index = ring.tryClaim(type, length);
         if (index < 0)
         {
-            resultRingFullWaits++;
+            resultRingFullWaits.incrementOpaque();
             resultFullIdle.reset();
             while ((index = ring.tryClaim(type, length)) < 0)
             {
@@ -247,6 +260,6 @@ final class OffloadAgent implements Agent, MessageHandler, OffloadEventHandler
     private void commit(final long flowId, final int index)
     {
         results[FlowId.queue(flowId)].commit(index);
-        eventsRouted++;
+        eventsRouted.incrementOpaque();
     }
 }

@@ -83,8 +83,8 @@ public final class Probe implements AutoCloseable
         }
         offloadAgent = flowTable == null ? null : new OffloadAgent(flowTable, deferralRings, resultRings,
             config.offload().action(), TimeUnit.MILLISECONDS.toNanos(config.timeouts().idleMs()),
-            idleStrategy(threads), offloadFinished);
-        export = new ExportAgent(recordRings, exporters);
+            idleStrategy(threads), offloadFinished, counters.registry());
+        export = new ExportAgent(recordRings, exporters, counters.registry());
     }
 
     /**

@@ -74,11 +74,12 @@ final class QueueWorker implements Agent, RxHandler, ExpiredFlowHandler
         this.counters = new WorkerCounters(counters, queue);
         this.parser = new ReceiveParser(new ReceiveCounters(counters, queue));
         this.inspection = config.dpi() == null ? null :
-            new FlowInspection(config.dpi(), config.maxFlows(), config.dpiMaxPackets(), config.dpiUntil());
+            new FlowInspection(config.dpi(), config.maxFlows(), config.dpiMaxPackets(), config.dpiUntil(), counters,
+                queue);
         this.cache = new FlowCache(queue, config.maxFlows(), config.timeouts(), this, inspection);
         // With DPI the flow is ready once inspected; the packet count applies without it.
         this.offloader = deferrals == null ? null : new OffloadStage(cache, deferrals, results,
-            inspection == null ? config.offload().afterPackets() : 1);
+            inspection == null ? config.offload().afterPackets() : 1, counters, queue);
         this.stages = inspection == null ?
             offloader == null ? new FlowStage[0] : new FlowStage[]{offloader} :
             offloader == null ? new FlowStage[]{inspection} : new FlowStage[]{inspection, offloader};

@@ -1,6 +1,7 @@
 package io.spillway.probe.offload;
 
 import com.sun.management.ThreadMXBean;
+import io.spillway.device.Counters;
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.offload.ExpiryCause;
 import io.spillway.offload.LearnResult;
@@ -52,7 +53,7 @@ class OffloadStageTest
     private void start(final int capacity)
     {
         cache = new FlowCache(0, capacity, FlowTimeouts.DEFAULT, r -> records.add(RecordedFlow.of(r)));
-        offloader = new OffloadStage(cache, deferrals, results, 1);
+        offloader = new OffloadStage(cache, deferrals, results, 1, new Counters(), 0);
     }
 
     @AfterEach
@@ -281,7 +282,7 @@ class OffloadStageTest
         final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
         final long[] exported = new long[1];
         cache = new FlowCache(0, 1024, FlowTimeouts.DEFAULT, r -> exported[0] += r.hwPackets());
-        offloader = new OffloadStage(cache, deferrals, results, 1);
+        offloader = new OffloadStage(cache, deferrals, results, 1, new Counters(), 0);
         final long[] learns = new long[1];
         final MessageHandler agent = (type, buffer, index, length) -> learns[0] = buffer.getLong(index);
 

@@ -3,8 +3,8 @@ package io.spillway.capture.afpacket;
 import java.util.Objects;
 
 /**
- * How to open one {@link AfPacketSocket}. Start from {@link #of} and change what differs; every value is checked
- * here, so a bad one fails with a message naming it before any socket exists.
+ * How to open one {@link AfPacketSocket}. Start from {@link #of} or {@link #builder} and change what differs; every
+ * value is checked here, so a bad one fails with a message naming it before any socket exists.
  *
  * @param interfaceName  the interface to capture on, as {@code ip link} names it (at most 15 characters)
  * @param blockSize      bytes per ring block, a multiple of the 4096-byte page; a block holds many frames and goes
@@ -95,8 +95,7 @@ public record AfPacketConfig(
      */
     public static AfPacketConfig of(final String interfaceName)
     {
-        return new AfPacketConfig(interfaceName, DEFAULT_BLOCK_SIZE, DEFAULT_BLOCK_COUNT, DEFAULT_BLOCK_TIMEOUT_MS,
-            DEFAULT_SNAP_LENGTH, true, FanoutMode.HASH, 0, true);
+        return builder(interfaceName).build();
     }
 
     /** Total bytes of the ring. */
@@ -105,47 +104,113 @@ public record AfPacketConfig(
         return (long)blockSize * blockCount;
     }
 
-    public AfPacketConfig withRing(final int blockSize, final int blockCount)
+    /** A builder starting from the {@link #of defaults}, for changing values that depend on each other. */
+    public static Builder builder(final String interfaceName)
     {
-        return new AfPacketConfig(interfaceName, blockSize, blockCount, blockTimeoutMs, snapLength, promiscuous,
-            fanoutMode, fanoutGroupId, fanoutDefrag);
+        return new Builder(interfaceName, DEFAULT_BLOCK_SIZE, DEFAULT_BLOCK_COUNT, DEFAULT_BLOCK_TIMEOUT_MS,
+            DEFAULT_SNAP_LENGTH, true, FanoutMode.HASH, 0, true);
     }
 
-    public AfPacketConfig withBlockTimeoutMs(final int blockTimeoutMs)
+    public Builder toBuilder()
     {
-        return new AfPacketConfig(interfaceName, blockSize, blockCount, blockTimeoutMs, snapLength, promiscuous,
-            fanoutMode, fanoutGroupId, fanoutDefrag);
+        return new Builder(interfaceName, blockSize, blockCount, blockTimeoutMs, snapLength, promiscuous, fanoutMode,
+            fanoutGroupId, fanoutDefrag);
     }
 
-    public AfPacketConfig withSnapLength(final int snapLength)
-    {
-        return new AfPacketConfig(interfaceName, blockSize, blockCount, blockTimeoutMs, snapLength, promiscuous,
-            fanoutMode, fanoutGroupId, fanoutDefrag);
-    }
-
-    public AfPacketConfig withPromiscuous(final boolean promiscuous)
-    {
-        return new AfPacketConfig(interfaceName, blockSize, blockCount, blockTimeoutMs, snapLength, promiscuous,
-            fanoutMode, fanoutGroupId, fanoutDefrag);
-    }
-
-    /** The fanout mode and group; defragmentation follows the mode (on for {@link FanoutMode#HASH} only). */
-    public AfPacketConfig withFanout(final FanoutMode fanoutMode, final int fanoutGroupId)
-    {
-        return new AfPacketConfig(interfaceName, blockSize, blockCount, blockTimeoutMs, snapLength, promiscuous,
-            fanoutMode, fanoutGroupId, fanoutMode == FanoutMode.HASH);
-    }
-
+    /** The same configuration in another fanout group: for the other sockets of a capture, once the first is open. */
     public AfPacketConfig withFanoutGroupId(final int fanoutGroupId)
     {
         return new AfPacketConfig(interfaceName, blockSize, blockCount, blockTimeoutMs, snapLength, promiscuous,
             fanoutMode, fanoutGroupId, fanoutDefrag);
     }
 
-    public AfPacketConfig withFanoutDefrag(final boolean fanoutDefrag)
+    /** Collects values; {@link #build} checks them together, so the order of the calls does not matter. */
+    public static final class Builder
     {
-        return new AfPacketConfig(interfaceName, blockSize, blockCount, blockTimeoutMs, snapLength, promiscuous,
-            fanoutMode, fanoutGroupId, fanoutDefrag);
+        private String interfaceName;
+        private int blockSize;
+        private int blockCount;
+        private int blockTimeoutMs;
+        private int snapLength;
+        private boolean promiscuous;
+        private FanoutMode fanoutMode;
+        private int fanoutGroupId;
+        private boolean fanoutDefrag;
+
+        private Builder(
+            final String interfaceName, final int blockSize, final int blockCount, final int blockTimeoutMs,
+            final int snapLength, final boolean promiscuous, final FanoutMode fanoutMode, final int fanoutGroupId,
+            final boolean fanoutDefrag)
+        {
+            this.interfaceName = interfaceName;
+            this.blockSize = blockSize;
+            this.blockCount = blockCount;
+            this.blockTimeoutMs = blockTimeoutMs;
+            this.snapLength = snapLength;
+            this.promiscuous = promiscuous;
+            this.fanoutMode = fanoutMode;
+            this.fanoutGroupId = fanoutGroupId;
+            this.fanoutDefrag = fanoutDefrag;
+        }
+
+        public Builder interfaceName(final String interfaceName)
+        {
+            this.interfaceName = interfaceName;
+            return this;
+        }
+
+        public Builder ring(final int blockSize, final int blockCount)
+        {
+            this.blockSize = blockSize;
+            this.blockCount = blockCount;
+            return this;
+        }
+
+        public Builder blockTimeoutMs(final int blockTimeoutMs)
+        {
+            this.blockTimeoutMs = blockTimeoutMs;
+            return this;
+        }
+
+        public Builder snapLength(final int snapLength)
+        {
+            this.snapLength = snapLength;
+            return this;
+        }
+
+        public Builder promiscuous(final boolean promiscuous)
+        {
+            this.promiscuous = promiscuous;
+            return this;
+        }
+
+        /** The fanout mode and group; defragmentation follows the mode (on for {@link FanoutMode#HASH} only). */
+        public Builder fanout(final FanoutMode fanoutMode, final int fanoutGroupId)
+        {
+            this.fanoutMode = fanoutMode;
+            this.fanoutGroupId = fanoutGroupId;
+            this.fanoutDefrag = fanoutMode == FanoutMode.HASH;
+            return this;
+        }
+
+        public Builder fanoutGroupId(final int fanoutGroupId)
+        {
+            this.fanoutGroupId = fanoutGroupId;
+            return this;
+        }
+
+        public Builder fanoutDefrag(final boolean fanoutDefrag)
+        {
+            this.fanoutDefrag = fanoutDefrag;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first value that is out of range or does not fit the rest */
+        public AfPacketConfig build()
+        {
+            return new AfPacketConfig(interfaceName, blockSize, blockCount, blockTimeoutMs, snapLength, promiscuous,
+                fanoutMode, fanoutGroupId, fanoutDefrag);
+        }
     }
 
     private static void checkInterfaceName(final String name)

@@ -18,10 +18,11 @@ import java.lang.foreign.MemorySegment;
  * <p>Fanout: the kernel spreads the interface's frames over the sockets of a group; only {@link FanoutMode#HASH}
  * is symmetric (both directions of a flow reach the same socket, fanout_demux_hash uses
  * __skb_get_hash_symmetric), and with {@link AfPacketConfig#fanoutDefrag} IP fragments are reassembled first so
- * they follow their flow. The kernel only lets a socket join while its interface is up; a socket opened on a down
- * interface gets its group id at once (a unique one is reserved through a short-lived socket when the
- * configuration asks for 0) and joins on the first {@link #linkState} or {@link #await} that finds the interface up.
- * Until then its filter keeps it from receiving anything.
+ * they follow their flow. Kernels before a late-2024 change ("af_packet: allow fanout_add when socket is not
+ * RUNNING"; the 6.18 measured here has it, Debian 12's 6.1 does not) let a socket join only while its interface is
+ * up. There a socket opened on a down interface gets its group id at once (a unique one is reserved through a
+ * short-lived socket when the configuration asks for 0) and joins on the first {@link #linkState} or {@link #await}
+ * that finds the interface up; until then its filter keeps it from receiving anything.
  *
  * <p>Link changes, as measured on a veth pair in a network namespace (Linux 6.18): {@code ip link set down} makes
  * the kernel take the socket out of delivery and out of its fanout group and report ENETDOWN (poll sees POLLERR,
@@ -46,6 +47,7 @@ public final class AfPacketSocket implements AutoCloseable
     private final int linkType;
     private final int fanoutGroupId;
     private boolean fanoutJoined;
+    private int lastSocketError;
     private long kernelPackets;
     private long kernelDrops;
     private long freezes;
@@ -75,6 +77,16 @@ public final class AfPacketSocket implements AutoCloseable
      *                                     the ring or the fanout group; the message says which and what to do
      */
     public static AfPacketSocket open(final AfPacketConfig config)
+    {
+        return open(config, false);
+    }
+
+    /**
+     * As {@link #open(AfPacketConfig)}; {@code joinOnlyWhenUp} makes a socket on a down interface wait to join its
+     * fanout group even where the kernel would let it join at once, the way older kernels require, so that path can
+     * be tested on any kernel.
+     */
+    static AfPacketSocket open(final AfPacketConfig config, final boolean joinOnlyWhenUp)
     {
         final String name = config.interfaceName();
         final Arena arena = Arena.ofShared();
@@ -119,7 +131,7 @@ public final class AfPacketSocket implements AutoCloseable
             }
             // A bind while the interface is down leaves ENETDOWN pending; it says nothing new.
             socket.takeSocketError();
-            final FanoutJoin fanout = joinFanout(config, socket, ifIndex, arena, callState);
+            final FanoutJoin fanout = joinFanout(config, socket, ifIndex, arena, callState, joinOnlyWhenUp);
             if (fanout.joined())
             {
                 require(socket.attachReturnFilter(config.snapLength()), socket, name, "SO_ATTACH_FILTER");
@@ -181,7 +193,7 @@ public final class AfPacketSocket implements AutoCloseable
         }
         if (events > 0 && (events & Libc.POLLERR) != 0)
         {
-            socket.takeSocketError();
+            lastSocketError = socket.takeSocketError();
         }
         return ring.blockReady();
     }
@@ -285,6 +297,12 @@ public final class AfPacketSocket implements AutoCloseable
         return config;
     }
 
+    /** The errno of the last socket error {@link #await} cleared (ENETDOWN when the link went down), 0 if none. */
+    int lastSocketError()
+    {
+        return lastSocketError;
+    }
+
     /** Tags the ring had no room to write back (see {@link RxRing#vlanTagsNotRestored}); 0 in practice. */
     long vlanTagsNotRestored()
     {
@@ -349,26 +367,28 @@ public final class AfPacketSocket implements AutoCloseable
     /** Joins the configured group, or, when the interface is down, settles which group to join when it is up. */
     private static FanoutJoin joinFanout(
         final AfPacketConfig config, final NativePacketSocket socket, final int ifIndex, final Arena arena,
-        final MemorySegment callState)
+        final MemorySegment callState, final boolean joinOnlyWhenUp)
     {
         final String name = config.interfaceName();
         final int requested = config.fanoutGroupId();
         for (int attempt = 0; attempt < 2; attempt++)
         {
-            if (socket.joinFanout(fanoutArgument(config, requested, requested == 0)))
+            if (!joinOnlyWhenUp || !isDown(socket, ifIndex))
             {
-                final long membership = socket.fanoutMembership();
-                require(membership >= 0, socket, name, "getsockopt PACKET_FANOUT");
-                return new FanoutJoin((int)membership & FANOUT_GROUP_MASK, true);
+                if (socket.joinFanout(fanoutArgument(config, requested, requested == 0)))
+                {
+                    final long membership = socket.fanoutMembership();
+                    require(membership >= 0, socket, name, "getsockopt PACKET_FANOUT");
+                    return new FanoutJoin((int)membership & FANOUT_GROUP_MASK, true);
+                }
+                if (socket.errno() != Libc.EINVAL)
+                {
+                    throw fanoutFailure(config, socket.errno());
+                }
             }
-            if (socket.errno() != Libc.EINVAL)
+            if (isDown(socket, ifIndex))
             {
-                throw fanoutFailure(config, socket.errno());
-            }
-            final int flags = socket.interfaceFlags(ifIndex);
-            if (flags >= 0 && (flags & Libc.IFF_UP) == 0)
-            {
-                // The kernel joins only sockets that receive, and one on a down interface does not.
+                // Older kernels join only sockets that receive, and one on a down interface does not.
                 final int groupId = requested != 0 ? requested : reserveUniqueGroupId(config, arena, callState);
                 return new FanoutJoin(groupId, false);
             }
@@ -377,6 +397,12 @@ public final class AfPacketSocket implements AutoCloseable
         throw new CaptureUnavailableException(name, "fanout group " + requested + " already exists in this " +
             "network namespace with another mode or flags (this socket asks for " + describeFanout(config) + "); " +
             "give every socket of one capture the same fanout settings, or choose another group id");
+    }
+
+    private static boolean isDown(final NativePacketSocket socket, final int ifIndex)
+    {
+        final int flags = socket.interfaceFlags(ifIndex);
+        return flags >= 0 && (flags & Libc.IFF_UP) == 0;
     }
 
     /**

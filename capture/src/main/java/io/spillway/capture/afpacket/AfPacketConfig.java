@@ -11,7 +11,9 @@ import java.util.Objects;
  *                       to the reader whole, so it must hold at least one frame of {@code snapLength} plus headers
  * @param blockCount     blocks in the ring; the ring is {@code blockSize * blockCount} bytes of kernel memory
  * @param blockTimeoutMs how long the kernel keeps filling a block before handing it over partly full, so that a
- *                       quiet link still delivers; 0 lets the kernel derive it from the link speed
+ *                       quiet link still delivers; 0 lets the kernel derive it from the link speed. On a light
+ *                       stream blocks fill by time, not bytes: {@code blockCount * blockTimeoutMs} is how long the
+ *                       reader may stall before the kernel drops
  * @param snapLength     bytes kept of each frame (the rest is cut in the kernel, the wire length is kept)
  * @param promiscuous    whether to put the interface in promiscuous mode while the socket is open, so frames to
  *                       other MAC addresses are seen too

@@ -154,8 +154,8 @@ public final class AfPacketSocket implements AutoCloseable
 
     /**
      * Hands every frame of the next ready block to the handler, then {@link FrameHandler#onBlockEnd}, then gives the
-     * block back to the kernel. Never blocks, allocates nothing. If the handler throws, the block still goes back
-     * and the exception propagates; the block's remaining frames are lost.
+     * block back to the kernel. Never blocks; allocates nothing. If the handler throws, the block still goes back and
+     * the exception propagates; the block's remaining frames are lost.
      *
      * @return the frames delivered, 0 when no block is ready
      */
@@ -167,7 +167,8 @@ public final class AfPacketSocket implements AutoCloseable
     /**
      * Waits up to {@code timeoutMs} for a block (poll(2) on the socket), for idle waiting. A block is ready when it
      * is full or its retire timeout ran out with frames in it. Returns early, false, when the kernel reports a socket
-     * error such as ENETDOWN, which it clears. Allocates nothing.
+     * error such as ENETDOWN, which it clears. Allocates nothing once the JIT compiled it (before, a downcall costs
+     * some 40 bytes).
      *
      * @return true when a block is ready
      */
@@ -236,10 +237,11 @@ public final class AfPacketSocket implements AutoCloseable
 
     /**
      * Frames the kernel counted for this socket since open. On TPACKET_V3 this includes {@link #kernelDrops}:
-     * packet_getsockopt adds the drops to the packets it reports, so frames that reached the ring are
-     * {@code kernelPackets() - kernelDrops()}. Frames the kernel never offered this socket (other sockets' fanout
-     * share, frames cut by nothing) are not counted. Each call reads the kernel's counters, which the read resets,
-     * and adds them to the totals.
+     * packet_getsockopt adds the drops to the packets it reports, so the frames that reached the ring are
+     * {@code kernelPackets() - kernelDrops()}. Measured: 2000 frames into an unread ring of two 4 KiB blocks gave
+     * 21 frames in the ring, packets 2000, drops 1979, one freeze. Frames the kernel never offered this socket (the
+     * other sockets' fanout share, frames its filter refused before it joined its group) are not counted. Each call
+     * reads the kernel's counters, which the read resets, and adds them to the totals; no allocation.
      */
     public long kernelPackets()
     {
@@ -309,7 +311,10 @@ public final class AfPacketSocket implements AutoCloseable
         return ring.vlanTagsNotRestored();
     }
 
-    /** Idempotent; unmaps the ring and closes the socket, which leaves promiscuous mode and the fanout group. */
+    /**
+     * Unmaps the ring and closes the socket, which leaves promiscuous mode and the fanout group. Idempotent; every
+     * other method throws IllegalStateException afterwards.
+     */
     @Override
     public void close()
     {
@@ -500,9 +505,9 @@ public final class AfPacketSocket implements AutoCloseable
     {
         if (errno == Libc.EPERM || errno == Libc.EACCES)
         {
-            return new CaptureUnavailableException(name, "live capture needs root or the CAP_NET_RAW capability (" +
-                Libc.describe(errno) + "); run as root, or grant it to the JVM, e.g. 'setcap cap_net_raw+ep " +
-                "<path of bin/java>' or AmbientCapabilities=CAP_NET_RAW in a systemd unit");
+            return new CaptureUnavailableException(name, "live capture needs root or the CAP_NET_RAW capability, " +
+                "and socket(AF_PACKET) got " + Libc.describe(errno) + ": run as root, or grant it to the JVM, e.g. " +
+                "'setcap cap_net_raw+ep <path of bin/java>' or AmbientCapabilities=CAP_NET_RAW in a systemd unit");
         }
         if (errno == Libc.EAFNOSUPPORT)
         {

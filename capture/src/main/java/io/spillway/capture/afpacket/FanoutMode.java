@@ -18,6 +18,8 @@ public enum FanoutMode
     CPU(2),
     /** Fill one socket until its ring is full, then the next. */
     ROLLOVER(3),
+    /** At random, frame by frame. */
+    RND(4),
     /** By the NIC's receive queue ({@code skb_get_queue_mapping}): symmetric only with a symmetric RSS key. */
     QM(5);
 

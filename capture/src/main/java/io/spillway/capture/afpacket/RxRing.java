@@ -13,10 +13,10 @@ import java.nio.ByteOrder;
  *
  * <p>The kernel takes 802.1Q and 802.1ad tags off received frames before a packet socket sees them (skb_vlan_untag
  * in __netif_receive_skb_core) and reports the outer tag in the frame header. On Ethernet the tag is written back
- * into the frame, as libpcap does: the two MAC addresses move 4 bytes towards the frame header, into padding the
- * kernel always leaves there, and the tag goes between them and the ethertype, so the handler sees the frame as it
- * was on the wire and VLAN flows are keyed as in a tcpdump capture. Inner tags of a double-tagged frame were never
- * taken off.
+ * into the frame, as libpcap does: the two MAC addresses move 4 bytes towards the frame header, over padding (or
+ * the sockaddr_ll the kernel writes after the header, which this reader does not use), and the tag goes between
+ * them and the ethertype, so the handler sees the frame as it was on the wire and VLAN flows are keyed as in a
+ * tcpdump capture. Inner tags of a double-tagged frame were never taken off.
  */
 final class RxRing
 {
@@ -116,10 +116,10 @@ final class RxRing
     }
 
     /**
-     * Tags the kernel reported but that could not be written back because the frame had less than 4 bytes before it
-     * in the ring; such frames were delivered as the kernel stored them, untagged. The kernel always leaves at least
-     * 20 bytes there (the sockaddr_ll it writes after the frame header), so this stays 0 unless the ring layout
-     * changes.
+     * Tags the kernel reported but that could not be written back because the frame started less than 4 bytes after
+     * the 48-byte frame header; such frames were delivered as the kernel stored them, untagged, and counted here. The
+     * kernel puts a frame at least 68 bytes into its slot (the header, then the sockaddr_ll), so this stays 0 unless
+     * the ring layout changes.
      */
     long vlanTagsNotRestored()
     {

@@ -47,11 +47,11 @@ class AfPacketLinkStateTest
     {
         final Path file = AfPacketFanoutTest.conversations(directory.resolve("flows.pcap"));
         try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
-             AfPacketSocket first = ns.call(() -> AfPacketSocket.open(AfPacketConfig.of(CAPTURE)));
-             AfPacketSocket second = ns.call(() -> AfPacketSocket.open(AfPacketConfig.of(CAPTURE)
+             AfPacketSocket first = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)));
+             AfPacketSocket second = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)
                  .withFanoutGroupId(first.fanoutGroupId()))))
         {
-            assertSplitByFlow(AfPacketFanoutTest.receiveTogether(ns, file, FRAMES, first, second));
+            assertSplitByFlow(AfPacketFanoutTest.receiveTogether(ns, file, FRAMES, first, second), first, second);
 
             ns.down(CAPTURE);
             assertEquals(LinkState.DOWN, first.linkState());
@@ -61,7 +61,7 @@ class AfPacketLinkStateTest
 
             ns.up(CAPTURE);
             awaitState(LinkState.OK, first, second);
-            assertSplitByFlow(AfPacketFanoutTest.receiveTogether(ns, file, FRAMES, first, second));
+            assertSplitByFlow(AfPacketFanoutTest.receiveTogether(ns, file, FRAMES, first, second), first, second);
             assertEquals(0, first.kernelDrops() + second.kernelDrops());
         }
     }
@@ -78,9 +78,9 @@ class AfPacketLinkStateTest
         try (NetNs ns = NetNs.create().veth(CAPTURE, PEER))
         {
             ns.down(CAPTURE);
-            try (AfPacketSocket first = ns.call(() -> AfPacketSocket.open(AfPacketConfig.of(CAPTURE),
+            try (AfPacketSocket first = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE),
                     joinOnlyWhenUp));
-                 AfPacketSocket second = ns.call(() -> AfPacketSocket.open(AfPacketConfig.of(CAPTURE)
+                 AfPacketSocket second = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)
                      .withFanoutGroupId(first.fanoutGroupId()), joinOnlyWhenUp)))
             {
                 assertTrue(first.fanoutGroupId() > 0, "a group id is known while down");
@@ -94,8 +94,9 @@ class AfPacketLinkStateTest
                 ns.up(CAPTURE);
                 awaitState(LinkState.OK, first, second);
                 assertTrue(first.fanoutJoined() && second.fanoutJoined(), "joined once up");
-                assertSplitByFlow(AfPacketFanoutTest.receiveTogether(ns, file, FRAMES, first, second));
-                try (AfPacketSocket other = ns.call(() -> AfPacketSocket.open(AfPacketConfig.of(CAPTURE))))
+                assertSplitByFlow(AfPacketFanoutTest.receiveTogether(ns, file, FRAMES, first, second), first,
+                    second);
+                try (AfPacketSocket other = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE))))
                 {
                     assertNotEquals(first.fanoutGroupId(), other.fanoutGroupId(), "the group id stays ours");
                 }
@@ -107,7 +108,7 @@ class AfPacketLinkStateTest
     void aPeerGoingDownIsALostCarrier()
     {
         try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
-             AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(AfPacketConfig.of(CAPTURE))))
+             AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE))))
         {
             assertEquals(LinkState.OK, socket.linkState());
             ns.down(PEER);
@@ -121,7 +122,7 @@ class AfPacketLinkStateTest
     void aDeletedInterfaceIsRemovedForGood()
     {
         try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
-             AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(AfPacketConfig.of(CAPTURE)));
+             AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)));
              FrameInjector injector = FrameInjector.open(ns, PEER))
         {
             injector.send(TestFrames.marked(TestFrames.FOREIGN_MAC, 1, 100));
@@ -136,7 +137,7 @@ class AfPacketLinkStateTest
         }
     }
 
-    private static void assertSplitByFlow(final RecordingFrameHandler[] received)
+    private static void assertSplitByFlow(final RecordingFrameHandler[] received, final AfPacketSocket... sockets)
     {
         final Map<String, Set<Integer>> socketsOfFlow = new HashMap<>();
         int total = 0;
@@ -149,8 +150,13 @@ class AfPacketLinkStateTest
                 total++;
             }
         }
-        assertEquals(FRAMES, total, "frames received");
-        socketsOfFlow.forEach((flow, sockets) -> assertEquals(1, sockets.size(), flow + " went to both sockets"));
+        long drops = 0;
+        for (final AfPacketSocket socket : sockets)
+        {
+            drops += socket.kernelDrops();
+        }
+        assertEquals(FRAMES, total, "frames received; kernel drops " + drops);
+        socketsOfFlow.forEach((flow, owners) -> assertEquals(1, owners.size(), flow + " went to both sockets"));
         assertTrue(received[0].frames().size() > 0 && received[1].frames().size() > 0, "both sockets got flows");
     }
 

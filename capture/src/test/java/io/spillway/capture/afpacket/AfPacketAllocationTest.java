@@ -42,7 +42,7 @@ class AfPacketAllocationTest
         final AfPacketConfig config = AfPacketConfig.builder(CAPTURE).ring(16 * 1024, 64).blockTimeoutMs(2)
             .snapLength(256).build();
         final AtomicBoolean sending = new AtomicBoolean(true);
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(config));
              FrameInjector injector = FrameInjector.open(ns, PEER))
         {

@@ -51,7 +51,7 @@ class AfPacketFanoutTest
     {
         final Path file = conversations(directory.resolve("flows.pcap"));
         final int frames = FLOWS * 2 * PACKETS_PER_DIRECTION;
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket first = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)));
              AfPacketSocket second = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)
                  .withFanoutGroupId(first.fanoutGroupId()))))
@@ -85,7 +85,7 @@ class AfPacketFanoutTest
     @Test
     void groupIdZeroMakesAFreshGroupAndAMismatchedModeIsRefused()
     {
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket first = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)));
              AfPacketSocket other = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE))))
         {

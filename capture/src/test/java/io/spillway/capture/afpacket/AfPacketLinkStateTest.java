@@ -46,7 +46,7 @@ class AfPacketLinkStateTest
     void downThenUpResumesDeliveryInTheSameFanoutGroup()
     {
         final Path file = AfPacketFanoutTest.conversations(directory.resolve("flows.pcap"));
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket first = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)));
              AfPacketSocket second = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)
                  .withFanoutGroupId(first.fanoutGroupId()))))
@@ -75,7 +75,7 @@ class AfPacketLinkStateTest
     void aSocketOpenedWhileDownCapturesInItsGroupWhenTheLinkComesUp(final boolean joinOnlyWhenUp)
     {
         final Path file = AfPacketFanoutTest.conversations(directory.resolve("flows.pcap"));
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER))
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER))
         {
             ns.down(CAPTURE);
             try (AfPacketSocket first = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE),
@@ -107,7 +107,7 @@ class AfPacketLinkStateTest
     @Test
     void aPeerGoingDownIsALostCarrier()
     {
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE))))
         {
             assertEquals(LinkState.OK, socket.linkState());
@@ -121,7 +121,7 @@ class AfPacketLinkStateTest
     @Test
     void aDeletedInterfaceIsRemovedForGood()
     {
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)));
              FrameInjector injector = FrameInjector.open(ns, PEER))
         {

@@ -82,7 +82,7 @@ class AfPacketOpenFailureTest
         final int blocks = 1 << 29;
         final AfPacketConfig huge = AfPacketConfig.builder("cap0").ring(AfPacketConfig.PAGE_SIZE, blocks)
             .snapLength(128).build();
-        try (NetNs ns = NetNs.create().veth("cap0", "peer0"))
+        try (NetNs ns = NetNs.withVeth("cap0", "peer0"))
         {
             final CaptureUnavailableException refused = assertThrows(CaptureUnavailableException.class, () ->
                 ns.call(() -> AfPacketSocket.open(huge)));

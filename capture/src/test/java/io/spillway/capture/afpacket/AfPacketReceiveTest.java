@@ -60,7 +60,7 @@ class AfPacketReceiveTest
         }
         final Path file = pcap.writeTo(directory.resolve("frames.pcap"));
 
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE))))
         {
             assertEquals(LinkType.ETHERNET, socket.linkType());
@@ -106,7 +106,7 @@ class AfPacketReceiveTest
     {
         final int snapLength = 100;
         final int[] lengths = {60, 99, 100, 101, 300, 1514};
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(AfPacketConfig.builder(CAPTURE)
                  .snapLength(snapLength).build()));
              FrameInjector injector = FrameInjector.open(ns, PEER))
@@ -149,7 +149,7 @@ class AfPacketReceiveTest
             // The legacy 0x9100 tag is no tag to the kernel: nothing to take off.
             TestFrames.tagged(plain, 0x9100, 300),
             plain);
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE)));
              FrameInjector injector = FrameInjector.open(ns, PEER))
         {
@@ -176,7 +176,7 @@ class AfPacketReceiveTest
     void framesToAForeignAddressArriveOnlyWhenPromiscuous()
     {
         final String bridge = "br0";
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              FrameInjector injector = FrameInjector.open(ns, PEER))
         {
             ns.ip("link", "add", "name", bridge, "type", "bridge");

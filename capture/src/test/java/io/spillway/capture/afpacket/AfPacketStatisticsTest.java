@@ -50,7 +50,7 @@ class AfPacketStatisticsTest
             pcap.packet(1_700_000_000L, i, TestFrames.marked(TestFrames.FOREIGN_MAC, i, 200 + i % 800));
         }
         final Path file = pcap.writeTo(directory.resolve("modest.pcap"));
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(LiveConfigs.roomy(CAPTURE))))
         {
             final CompletableFuture<Void> replay = CompletableFuture.runAsync(() ->
@@ -74,7 +74,7 @@ class AfPacketStatisticsTest
         final int count = 2_000;
         final AfPacketConfig config = AfPacketConfig.builder(CAPTURE).ring(AfPacketConfig.PAGE_SIZE, 2)
             .snapLength(128).blockTimeoutMs(5).build();
-        try (NetNs ns = NetNs.create().veth(CAPTURE, PEER);
+        try (NetNs ns = NetNs.withVeth(CAPTURE, PEER);
              AfPacketSocket socket = ns.call(() -> AfPacketSocket.open(config));
              FrameInjector injector = FrameInjector.open(ns, PEER))
         {

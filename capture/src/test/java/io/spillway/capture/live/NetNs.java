@@ -75,6 +75,24 @@ public final class NetNs implements AutoCloseable
         }
     }
 
+    /**
+     * A new namespace with a veth pair {@code end}/{@code peer} inside, both up; nothing is left behind if making the
+     * pair fails (which a try-with-resources around {@code create().veth(...)} could not promise).
+     */
+    public static NetNs withVeth(final String end, final String peer)
+    {
+        final NetNs ns = create();
+        try
+        {
+            return ns.veth(end, peer);
+        }
+        catch (final RuntimeException ex)
+        {
+            ns.close();
+            throw ex;
+        }
+    }
+
     public String name()
     {
         return name;

@@ -26,7 +26,7 @@ class NetNsTest
     void closeDeletesTheNamespaceAndItsInterfaces()
     {
         final String name;
-        try (NetNs ns = NetNs.create().veth("cap0", "peer0"))
+        try (NetNs ns = NetNs.withVeth("cap0", "peer0"))
         {
             name = ns.name();
             assertTrue(name.startsWith(NetNs.PREFIX + ProcessHandle.current().pid() + "-"), name);

@@ -1,11 +1,13 @@
 package io.spillway.capture.afpacket;
 
+import io.spillway.device.DeviceUnavailableException;
+
 /**
  * Live capture on an interface cannot start: the interface is missing, the process lacks the privilege, the kernel
  * refused the ring, and so on. The message names the interface and says what to do, in words meant for the
  * operator; it is unchecked because nothing but the operator can fix it.
  */
-public final class CaptureUnavailableException extends RuntimeException
+public final class CaptureUnavailableException extends DeviceUnavailableException
 {
     private final String interfaceName;
     private final String problem;

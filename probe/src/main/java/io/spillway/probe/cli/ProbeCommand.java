@@ -197,6 +197,12 @@ public final class ProbeCommand implements Callable<Integer>
             try (Probe probe = Probe.open(config, provider, deviceSpec, exporters, counters);
                 StopOnSignal signals = StopOnSignal.install(probe, err))
             {
+                if (!provider.readsStream())
+                {
+                    // As tcpdump says "listening on": the sockets are open, traffic from now on is seen.
+                    err.printf("spillway: capturing on %s (device %s, %d queues); SIGINT or SIGTERM stops and " +
+                        "exports every flow%n", String.join(", ", interfaces), provider.name(), queues);
+                }
                 final ProgressLine progress = !quiet && Boolean.getBoolean("spillway.stderr.tty") ?
                     new ProgressLine(err, counters) : null;
                 result = probe.run(progress);

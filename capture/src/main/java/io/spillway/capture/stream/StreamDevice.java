@@ -2,40 +2,32 @@ package io.spillway.capture.stream;
 
 import io.spillway.capture.file.CaptureInput;
 import io.spillway.device.Counters;
-import io.spillway.device.Device;
 import io.spillway.device.DeviceCounters;
 import io.spillway.device.DeviceSpec;
-import io.spillway.device.InputProblem;
 import io.spillway.device.PacketSource;
-import io.spillway.device.ReceiveCounters;
 import io.spillway.device.ReceiveParser;
 import io.spillway.device.RxQueue;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.status.AtomicCounter;
-
-import java.util.List;
 
 /**
  * Backend {@value #NAME}: one stream of packets (capture files, or a source the caller gives) spread over the
  * receive queues by a dispatcher thread that parses each packet once and hashes its flow key symmetrically, as a
  * NIC's RSS would. Nothing is lost: when a queue's ring is full the dispatcher waits.
  */
-public final class StreamDevice implements Device, StreamDispatcher.Sink
+public final class StreamDevice extends SingleStreamDevice
 {
     public static final String NAME = "files";
     /** 4 MiB per queue: about 43,000 descriptors in flight to each worker. */
     public static final int RING_BYTES = 4 << 20;
     public static final int BATCH_PACKETS = 64;
 
-    private final PacketSource source;
     private final QueueRings rings;
     private final RingRxQueue[] rxQueues;
-    private final StreamDispatcher dispatcher;
     private final AtomicCounter[] packetsToQueue;
 
     private StreamDevice(final PacketSource source, final DeviceSpec spec)
     {
-        this.source = source;
+        super(source, spec, "spillway-dispatch");
         final Counters counters = spec.counters();
         rings = new QueueRings(spec.queues(), RING_BYTES, BATCH_PACKETS, spec.idle().get(), counters);
         rxQueues = new RingRxQueue[spec.queues()];
@@ -45,9 +37,6 @@ public final class StreamDevice implements Device, StreamDispatcher.Sink
             rxQueues[q] = new RingRxQueue(rings.ring(q));
             packetsToQueue[q] = counters.add(DeviceCounters.TYPE_TO_HOST, q, "packets dispatched to the queue");
         }
-        dispatcher = new StreamDispatcher(source, spec.queues(),
-            new ReceiveParser(new ReceiveCounters(counters, Counters.NO_OWNER)), this, counters,
-            "spillway-dispatch");
     }
 
     /** Opens the spec's stream (see {@link CaptureInput}); the device closes it. */
@@ -75,45 +64,9 @@ public final class StreamDevice implements Device, StreamDispatcher.Sink
     }
 
     @Override
-    public List<Agent> agents()
-    {
-        return List.of(dispatcher);
-    }
-
-    @Override
-    public void stop()
-    {
-        dispatcher.stop();
-    }
-
-    @Override
     public String summary()
     {
         return null;
-    }
-
-    @Override
-    public long bytesRead()
-    {
-        return source.bytesRead();
-    }
-
-    @Override
-    public long bytesTotal()
-    {
-        return source.bytesTotal();
-    }
-
-    @Override
-    public List<InputProblem> problems()
-    {
-        return source.damages().stream().map(InputProblem::of).toList();
-    }
-
-    @Override
-    public void close()
-    {
-        source.close();
     }
 
     @Override

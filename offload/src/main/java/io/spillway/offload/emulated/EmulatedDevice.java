@@ -3,14 +3,11 @@ package io.spillway.offload.emulated;
 import io.spillway.capture.file.CaptureInput;
 import io.spillway.capture.stream.QueueRings;
 import io.spillway.capture.stream.RingRxQueue;
-import io.spillway.capture.stream.StreamDispatcher;
+import io.spillway.capture.stream.SingleStreamDevice;
 import io.spillway.device.Counters;
-import io.spillway.device.Device;
 import io.spillway.device.DeviceCounters;
 import io.spillway.device.DeviceSpec;
-import io.spillway.device.InputProblem;
 import io.spillway.device.PacketSource;
-import io.spillway.device.ReceiveCounters;
 import io.spillway.device.ReceiveParser;
 import io.spillway.device.RxQueue;
 import io.spillway.offload.FlowOffload;
@@ -19,7 +16,6 @@ import io.spillway.packet.FlowKey;
 import io.spillway.packet.PacketDescriptor;
 import io.spillway.packet.ParsedPacket;
 import org.agrona.BitUtil;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,7 +23,6 @@ import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -41,7 +36,7 @@ import java.util.Locale;
  * as it waits on its own rings; a source that stands for a live link ({@code dropWhenHostRingFull}) instead lets the
  * NIC drop what the host has no room for, counted as loss at the NIC.
  */
-public final class EmulatedDevice implements Device, StreamDispatcher.Sink
+public final class EmulatedDevice extends SingleStreamDevice
 {
     private static final int TCP = 6;
     /** Ticks and END only: a small ring per queue. */
@@ -50,14 +45,12 @@ public final class EmulatedDevice implements Device, StreamDispatcher.Sink
     private static final int HOST_RING_ROOM = 2 * BitUtil.align(
         RecordDescriptor.HEADER_LENGTH + Long.BYTES + PacketDescriptor.LENGTH, RecordDescriptor.ALIGNMENT);
 
-    private final PacketSource source;
     private final EmulatedSmartNic nic;
     private final boolean offload;
     private final boolean waitForHostRing;
     private final int hostRingBytes;
     private final QueueRings control;
     private final HostRingRxQueue[] rxQueues;
-    private final StreamDispatcher dispatcher;
     private final IdleStrategy hostRingFullIdle;
     private final AtomicCounter hostRingFullWaits;
     private final OffloadFlowKey nicKey = new OffloadFlowKey();
@@ -67,7 +60,7 @@ public final class EmulatedDevice implements Device, StreamDispatcher.Sink
         final PacketSource source, final DeviceSpec spec, final EmulatedNicConfig model,
         final boolean dropWhenHostRingFull)
     {
-        this.source = source;
+        super(source, spec, "spillway-nic-receive");
         final Counters counters = spec.counters();
         final EmulatedNicConfig config = copyWithQueues(model, spec.queues());
         this.nic = new EmulatedSmartNic(config, counters);
@@ -83,9 +76,6 @@ public final class EmulatedDevice implements Device, StreamDispatcher.Sink
         {
             rxQueues[q] = new HostRingRxQueue(nic.hostRing(q), new RingRxQueue(control.ring(q)));
         }
-        dispatcher = new StreamDispatcher(source, spec.queues(),
-            new ReceiveParser(new ReceiveCounters(counters, Counters.NO_OWNER)), this, counters,
-            "spillway-nic-receive");
     }
 
     /**
@@ -137,18 +127,6 @@ public final class EmulatedDevice implements Device, StreamDispatcher.Sink
     }
 
     @Override
-    public List<Agent> agents()
-    {
-        return List.of(dispatcher);
-    }
-
-    @Override
-    public void stop()
-    {
-        dispatcher.stop();
-    }
-
-    @Override
     public String summary()
     {
         final NicCounters counters = nic.counters();
@@ -162,30 +140,12 @@ public final class EmulatedDevice implements Device, StreamDispatcher.Sink
             counters.get(NicCounter.HOST_RING_DROPS));
     }
 
-    @Override
-    public long bytesRead()
-    {
-        return source.bytesRead();
-    }
-
-    @Override
-    public long bytesTotal()
-    {
-        return source.bytesTotal();
-    }
-
-    @Override
-    public List<InputProblem> problems()
-    {
-        return source.damages().stream().map(InputProblem::of).toList();
-    }
-
     /** After every thread stopped: the offload thread closed the NIC already, unless it never ran. */
     @Override
     public void close()
     {
         nic.close();
-        source.close();
+        super.close();
     }
 
     /** The NIC's receive path: counted in hardware, or written to the host ring of queue {@code queue}. */

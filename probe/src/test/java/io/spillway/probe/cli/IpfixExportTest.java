@@ -11,8 +11,6 @@ import io.spillway.capture.reference.TestCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -196,18 +194,9 @@ class IpfixExportTest
         }
         args.addAll(List.of(exports));
 
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final PrintStream saved = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try
-        {
-            return ProbeCommand.commandLine().execute(args.toArray(new String[0]));
-        }
-        finally
-        {
-            System.setErr(saved);
-            stderr = err.toString(StandardCharsets.UTF_8);
-        }
+        final CommandRun run = CommandRun.of(args.toArray(new String[0]));
+        stderr = run.stderr();
+        return run.exit();
     }
 
     private static String exported(final int records)

@@ -4,10 +4,7 @@ import io.spillway.capture.reference.TestCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,18 +24,9 @@ class ProbeCommandTest
 
     private int run(final String... args)
     {
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final PrintStream saved = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try
-        {
-            return ProbeCommand.commandLine().execute(args);
-        }
-        finally
-        {
-            System.setErr(saved);
-            stderr = err.toString(StandardCharsets.UTF_8);
-        }
+        final CommandRun run = CommandRun.of(args);
+        stderr = run.stderr();
+        return run.exit();
     }
 
     @Test

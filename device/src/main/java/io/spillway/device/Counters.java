@@ -116,10 +116,4 @@ public final class Counters
         final AtomicCounter[] counters = byType.get(typeId);
         return counters == null ? NONE : counters;
     }
-
-    /** The owner a counter was registered with. */
-    public static int owner(final org.agrona.DirectBuffer key)
-    {
-        return key.getInt(0);
-    }
 }

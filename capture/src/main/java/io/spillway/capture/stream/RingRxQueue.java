@@ -40,8 +40,8 @@ public final class RingRxQueue implements RxQueue, MessageHandler
     }
 
     /**
-     * Whether a control message (a tick or END) is next, and what it says, without taking it: a queue that merges
-     * this ring with another (a device's host ring) takes everything there first.
+     * Whether a message waits, without taking it: a queue that merges this ring of ticks and END with another (a
+     * device's host ring) first takes everything that other ring holds.
      */
     public boolean hasMessage()
     {

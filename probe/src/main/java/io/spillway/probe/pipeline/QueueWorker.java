@@ -23,6 +23,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -80,9 +82,16 @@ final class QueueWorker implements Agent, RxHandler, ExpiredFlowHandler
         // With DPI the flow is ready once inspected; the packet count applies without it.
         this.offloader = deferrals == null ? null : new OffloadStage(cache, deferrals, results,
             inspection == null ? config.offload().afterPackets() : 1, counters, queue);
-        this.stages = inspection == null ?
-            offloader == null ? new FlowStage[0] : new FlowStage[]{offloader} :
-            offloader == null ? new FlowStage[]{inspection} : new FlowStage[]{inspection, offloader};
+        final List<FlowStage> inOrder = new ArrayList<>();
+        if (inspection != null)
+        {
+            inOrder.add(inspection);
+        }
+        if (offloader != null)
+        {
+            inOrder.add(offloader);
+        }
+        this.stages = inOrder.toArray(new FlowStage[0]);
     }
 
     @Override

@@ -38,6 +38,13 @@ final class LiveTraffic
             sequence, FRAME_LENGTH);
     }
 
+    /** The server's answer to client {@code flow}: the reverse direction of {@link #udp}'s flow. */
+    static byte[] udpReply(final int flow, final int sequence)
+    {
+        return TestFrames.ipv4(TestFrames.PROTOCOL_UDP, SERVER, SERVER_PORT, FIRST_CLIENT + flow, clientPort(flow),
+            sequence, FRAME_LENGTH);
+    }
+
     /** Sends {@code packets} frames of each of {@code flows} UDP flows, round by round, the first client {@code first}. */
     static void sendUdp(final FrameInjector injector, final int first, final int flows, final int packets)
     {

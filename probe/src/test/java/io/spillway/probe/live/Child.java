@@ -41,6 +41,15 @@ final class Child implements AutoCloseable
         return start(name, directory, command, new File("/dev/null"));
     }
 
+    /**
+     * As {@link #start(String, Path, List)}, its standard input a pipe that stays open and empty until close: for a
+     * server that takes the end of its input as the order to quit (openssl s_server).
+     */
+    static Child startWithOpenInput(final String name, final Path directory, final List<String> command)
+    {
+        return start(name, directory, command, null);
+    }
+
     /** As {@link #start(String, Path, List)}, its standard input read from {@code input}. */
     static Child start(final String name, final Path directory, final List<String> command, final File input)
     {
@@ -49,7 +58,8 @@ final class Child implements AutoCloseable
         try
         {
             final Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(input)).start();
+                .redirectError(err.toFile()).redirectInput(input == null ? ProcessBuilder.Redirect.PIPE :
+                    ProcessBuilder.Redirect.from(input)).start();
             STARTED.add(process.toHandle());
             return new Child(name, process, out, err);
         }
@@ -106,11 +116,11 @@ final class Child implements AutoCloseable
         }, this::stderr);
     }
 
-    /** Sends {@code signal} (INT, TERM, ...) to the process, as kill(1) would. */
+    /** Sends {@code signal} (INT, TERM, ...) to the process, with the shell's own kill (no procps needed). */
     void signal(final String signal)
     {
-        final int exit = run("kill-" + signal, stdout.getParent(), List.of("kill", "-s", signal,
-            Long.toString(process.pid())), Duration.ofSeconds(10));
+        final int exit = run("kill-" + signal, stdout.getParent(), List.of("sh", "-c", "kill -s \"$0\" \"$1\"",
+            signal, Long.toString(process.pid())), Duration.ofSeconds(10));
         if (exit != 0)
         {
             throw new AssertionError("kill -s " + signal + " " + process.pid() + " exited with " + exit);

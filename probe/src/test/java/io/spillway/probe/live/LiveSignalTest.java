@@ -82,7 +82,8 @@ class LiveSignalTest
                 FLOWS * PACKETS_PER_FLOW + 1)), stderr);
             final List<JsonFlow> flows = JsonFlow.read(records).stream().filter(f -> !LiveTraffic.isMarker(f))
                 .toList();
-            assertEquals(sentFlows(0, FLOWS, PACKETS_PER_FLOW), packetsByClient(flows), "packets per flow exported, as sent");
+            assertEquals(sentFlows(0, FLOWS, PACKETS_PER_FLOW), packetsByClient(flows),
+                "packets per flow exported, as sent");
             assertTrue(flows.stream().allMatch(f -> f.endReason() == JsonFlow.FORCED_END),
                 "flows exported at the signal end as forced: " + flows);
         }

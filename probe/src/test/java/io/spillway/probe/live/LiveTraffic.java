@@ -45,7 +45,7 @@ final class LiveTraffic
             sequence, FRAME_LENGTH);
     }
 
-    /** Sends {@code packets} frames of each of {@code flows} UDP flows, round by round, the first client {@code first}. */
+    /** Sends {@code packets} frames of each of {@code flows} UDP flows from client {@code first} on, round by round. */
     static void sendUdp(final FrameInjector injector, final int first, final int flows, final int packets)
     {
         int sequence = 0;

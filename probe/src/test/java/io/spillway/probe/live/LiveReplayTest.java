@@ -76,7 +76,7 @@ class LiveReplayTest
         }
     }
 
-    /** Packets, IP octets, layer-2 octets and records of one flow (its 5-tuple and VLAN), summed over its records. */
+    /** Packets, IP octets and layer-2 octets of one flow (its 5-tuple and VLAN), summed over its records. */
     private record Totals(long packets, long octets, long l2Octets)
     {
         Totals minus(final Totals other)

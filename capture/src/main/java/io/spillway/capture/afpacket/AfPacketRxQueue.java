@@ -19,6 +19,11 @@ import java.nio.ByteBuffer;
  * counters and each interface's state: a link going down and coming back is reported and waited out, an interface
  * removed ends its port; the queue ends when every port ended, or at {@link AfPacketDevice#stop}, once it has
  * handed over what the rings held.
+ * <p>
+ * What the rings held includes the block the kernel is still filling: user space cannot read it until its retire
+ * timer hands it over (within two block timeouts), yet the kernel already counts its frames as received. So an
+ * ending queue keeps reading until it has handed over every frame the kernel counted for each socket when the
+ * queue began to end, a removed port's too (its ring stays mapped), for at most {@link #DRAIN_LIMIT_MS}.
  */
 final class AfPacketRxQueue implements RxQueue, FrameHandler
 {
@@ -27,6 +32,9 @@ final class AfPacketRxQueue implements RxQueue, FrameHandler
     static final int TYPE_LINK_DOWNS = 1102;
     private static final int BATCH_PACKETS = 64;
     private static final long CHECK_INTERVAL_MS = 100;
+    /** Longest an ending queue waits for frames the kernel counted: far above two block timeouts. */
+    static final long DRAIN_LIMIT_MS = 1_000;
+    private static final long NOT_ENDING = Long.MAX_VALUE;
 
     private final AfPacketDevice device;
     private final int queue;
@@ -41,6 +49,12 @@ final class AfPacketRxQueue implements RxQueue, FrameHandler
         new UnsafeBuffer(ByteBuffer.allocateDirect(BATCH_PACKETS * PacketDescriptor.LENGTH));
     private final PacketBatch batch = new PacketBatch();
     private final long clockLagMs;
+    /** Frames handed to the worker from each port's socket since open. */
+    private final long[] framesDelivered;
+    /** Frames in each port's ring (the kernel's packets less its drops) when the queue began to end. */
+    private final long[] framesOwed;
+    /** When an ending queue stops waiting for frames it is owed; {@link #NOT_ENDING} while it runs. */
+    private long drainDeadlineMs = NOT_ENDING;
     private RxHandler handler;
     private int port;
     private int count;
@@ -59,6 +73,8 @@ final class AfPacketRxQueue implements RxQueue, FrameHandler
         this.sockets = sockets;
         this.portsLeft = sockets.length;
         states = new LinkState[sockets.length];
+        framesDelivered = new long[sockets.length];
+        framesOwed = new long[sockets.length];
         kernelPackets = new AtomicCounter[sockets.length];
         drops = new AtomicCounter[sockets.length];
         freezes = new AtomicCounter[sockets.length];
@@ -93,19 +109,19 @@ final class AfPacketRxQueue implements RxQueue, FrameHandler
             {
                 blocksAfterStop += socket.config().blockCount();
             }
+            check();
+            beginEnding(System.currentTimeMillis());
         }
         int delivered = 0;
         for (int p = 0; p < sockets.length; p++)
         {
-            if (states[p] != LinkState.REMOVED)
+            // A removed port is read too: its ring keeps the frames the kernel took before the interface went away.
+            port = p;
+            final int frames = sockets[p].receiveBlock(this);
+            delivered += frames;
+            if (frames > 0 && blocksAfterStop > 0)
             {
-                port = p;
-                final int frames = sockets[p].receiveBlock(this);
-                delivered += frames;
-                if (frames > 0 && blocksAfterStop > 0)
-                {
-                    blocksAfterStop--;
-                }
+                blocksAfterStop--;
             }
         }
         final long nowMs = System.currentTimeMillis();
@@ -118,7 +134,12 @@ final class AfPacketRxQueue implements RxQueue, FrameHandler
                 handler.onBatch(batch.wrapTime((nowMs - clockLagMs) * 1_000_000L));
             }
         }
-        if ((delivered == 0 && (blocksAfterStop >= 0 || portsLeft == 0)) || blocksAfterStop == 0)
+        if (portsLeft == 0 && drainDeadlineMs == NOT_ENDING)
+        {
+            beginEnding(nowMs);
+        }
+        if (blocksAfterStop == 0 ||
+            (delivered == 0 && drainDeadlineMs != NOT_ENDING && (handedOverOwed() || nowMs >= drainDeadlineMs)))
         {
             // Stopped: what the rings held is handed over, the rest of the traffic is not taken any more.
             check();
@@ -126,6 +147,28 @@ final class AfPacketRxQueue implements RxQueue, FrameHandler
             return END;
         }
         return delivered;
+    }
+
+    /** Notes what each ring holds now, as the counters last read it: what the queue hands over before it ends. */
+    private void beginEnding(final long nowMs)
+    {
+        for (int p = 0; p < sockets.length; p++)
+        {
+            framesOwed[p] = kernelPackets[p].get() - drops[p].get();
+        }
+        drainDeadlineMs = nowMs + DRAIN_LIMIT_MS;
+    }
+
+    private boolean handedOverOwed()
+    {
+        for (int p = 0; p < sockets.length; p++)
+        {
+            if (framesDelivered[p] < framesOwed[p])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Frames the kernel counted for this queue's socket on {@code port}, drops included, as last read. */
@@ -147,6 +190,7 @@ final class AfPacketRxQueue implements RxQueue, FrameHandler
     @Override
     public void onFrame(final long address, final int capturedLength, final int wireLength, final long timestampNs)
     {
+        framesDelivered[port]++;
         PacketDescriptor.writeReceived(descriptors, count * PacketDescriptor.LENGTH, address, capturedLength,
             wireLength, timestampNs, 0L);
         if (++count == BATCH_PACKETS)

@@ -90,4 +90,10 @@ record JsonFlow(
     {
         return src.equals(address);
     }
+
+    /** Whether the flow's responder is {@code address}. */
+    boolean to(final String address)
+    {
+        return dst.equals(address);
+    }
 }

@@ -1,19 +1,14 @@
 package io.spillway.probe.flow;
 
 import io.spillway.exporter.FlowEndReason;
-import io.spillway.exporter.FlowRecord;
 import io.spillway.offload.OffloadFlowKey;
 import io.spillway.packet.FlowKey;
 import io.spillway.packet.PacketDescriptor;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.ByteBuffer;
 
 /**
  * One worker's private flow table: off-heap, fixed-size entries, owned by a single thread. Flows are kept in a
- * {@link FlowTable}. Counters are 32-bit: a record about to overflow one is exported first (reason active timeout)
- * and counting continues, so nothing is lost.
+ * {@link FlowTable}, counted by a {@link FlowCounter} and exported by a {@link RecordBuilder}.
  * <p>
  * Expiry is a clock sweep rather than a per-packet LRU list (which would cost two extra cache
  * misses per packet): {@link #advanceTime} checks a share of the table proportional to the time
@@ -49,18 +44,14 @@ public final class FlowCache implements AutoCloseable
     private static final int TCP = 6;
     private static final int TCP_SYN = 0x02;
     private static final int TCP_ACK = 0x10;
-    private static final int TCP_FIN = 0x01;
-    private static final int TCP_RST = 0x04;
 
-    private final int queue;
     private final FlowTimeouts timeouts;
-    private final ExpiredFlowHandler handler;
-    private final FlowListener listener;
     private final FlowTable table;
     private final FlowEntries entries;
     private final Ipv6Addresses ipv6Addresses;
-    private final FlowRecord record = new FlowRecord();
-    private final UnsafeBuffer recordBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(FlowRecord.MAX_LENGTH));
+    private final FlowCounter counter;
+    private final RecordBuilder records;
+    private final FlowListener listener;
 
     private long nowMs;
     private long lastSweepMs = Long.MIN_VALUE;
@@ -72,11 +63,9 @@ public final class FlowCache implements AutoCloseable
     private OffloadedActiveTimeout offloadedActiveTimeout;
 
     private long evictions;
-    private long overflowSplits;
     private long tcpRestarts;
     private long flowIdHits;
     private long flowIdMisses;
-    private final long[] recordsByReason = new long[8];
 
     /**
      * @param queue    the worker queue this cache belongs to, written into every record
@@ -96,13 +85,13 @@ public final class FlowCache implements AutoCloseable
         final int queue, final int capacity, final FlowTimeouts timeouts, final ExpiredFlowHandler handler,
         final FlowListener listener)
     {
-        this.queue = queue;
         this.timeouts = timeouts;
-        this.handler = handler;
         this.listener = listener;
         table = new FlowTable(queue, capacity);
         entries = table.entries();
         ipv6Addresses = table.ipv6Addresses();
+        records = new RecordBuilder(queue, entries, ipv6Addresses, handler, listener);
+        counter = new FlowCounter(entries, records);
         offloadLimit = capacity - Math.max(1, capacity / 4);
     }
 
@@ -190,10 +179,10 @@ public final class FlowCache implements AutoCloseable
             slot = create(hash, fwdAddresses, fwdKey, keyFlags, v6, srcHi, srcLo, dstHi, dstLo, timeMs);
             reverse = false;
         }
-        count(slot, reverse, timeMs,
+        counter.count(slot, reverse, timeMs,
             descriptor.getInt(offset + PacketDescriptor.IP_LENGTH),
             descriptor.getInt(offset + PacketDescriptor.WIRE_LENGTH),
-            protocol == TCP ? tcpFlags : 0);
+            protocol == TCP ? tcpFlags : 0, nowMs);
         return slot;
     }
 
@@ -301,7 +290,7 @@ public final class FlowCache implements AutoCloseable
         final long key = entries.key(slot);
         final int flags = entries.tcpFlags(slot, false) | entries.tcpFlags(slot, true);
         return (EntryKey.flags(key) & FlowKey.L3_ONLY) == 0 && EntryKey.ports(key) != 0 &&
-            (flags & (TCP_FIN | TCP_RST)) == 0;
+            (flags & (FlowCounter.TCP_FIN | FlowCounter.TCP_RST)) == 0;
     }
 
     /** False once three quarters of the cache is device-owned: the rest stays evictable for new flows. */
@@ -422,7 +411,7 @@ public final class FlowCache implements AutoCloseable
         {
             throw new IllegalStateException("slot " + slot + " is not being taken back from the offload device");
         }
-        exportActive(slot, hardware);
+        records.exportActive(slot, hardware, nowMs);
         deviceOwned--;
         entries.state(slot, state & ~(FlowEntries.STATE_OFFLOAD | FlowEntries.STATE_RENEWING) | OFFLOAD_NONE);
         entries.nextGeneration(slot);
@@ -455,7 +444,7 @@ public final class FlowCache implements AutoCloseable
 
     public long overflowSplits()
     {
-        return overflowSplits;
+        return counter.overflowSplits();
     }
 
     public long tcpRestarts()
@@ -478,17 +467,12 @@ public final class FlowCache implements AutoCloseable
     /** Records exported with the given flowEndReason. */
     public long records(final int endReason)
     {
-        return recordsByReason[endReason];
+        return records.records(endReason);
     }
 
     public long records()
     {
-        long total = 0;
-        for (final long count : recordsByReason)
-        {
-            total += count;
-        }
-        return total;
+        return records.records();
     }
 
     /** Bytes of memory reserved for the table (entries, IPv6 side table, index). */
@@ -509,20 +493,11 @@ public final class FlowCache implements AutoCloseable
         table.close();
     }
 
-    /**
-     * IP octets of packets a device counted as frame bytes: the frame bytes less the layer-2 overhead per packet the
-     * host measured on the same flow ({@code hostPackets} packets with {@code hostOverhead} bytes beyond their IP
-     * packets in all), rounded. Exact when the flow's frames all have the same link header and no padding. With no
-     * host packet to measure (only after a counter overflow split), the frame bytes themselves.
-     */
+    /** As {@link HardwareCounts#ipOctets}. */
     static long hardwareIpOctets(
         final long packets, final long frameBytes, final long hostPackets, final long hostOverhead)
     {
-        if (hostPackets == 0)
-        {
-            return frameBytes;
-        }
-        return Math.max(0, frameBytes - (packets * hostOverhead + hostPackets / 2) / hostPackets);
+        return HardwareCounts.ipOctets(packets, frameBytes, hostPackets, hostOverhead);
     }
 
     /**
@@ -581,7 +556,7 @@ public final class FlowCache implements AutoCloseable
         }
         else if (isRecordDue(slot, now))
         {
-            exportActive(slot, null);
+            records.exportActive(slot, null, nowMs);
         }
     }
 
@@ -625,203 +600,8 @@ public final class FlowCache implements AutoCloseable
     /** Exports the flow's last record with the device's counters (null: none) merged, and frees its entry. */
     private void end(final int slot, final int reason, final HardwareCounts hardware)
     {
-        exportLast(slot, reason, hardware);
+        records.exportLast(slot, reason, hardware, nowMs);
         table.remove(slot);
-    }
-
-    /**
-     * Counts a packet into its flow's entry: the direction's packets, octets, times and TCP flags, and the close bits.
-     *
-     * @param timeMs   the packet's time, low 32 bits of epoch milliseconds
-     * @param tcpFlags the packet's TCP flags, 0 when it is no TCP packet
-     */
-    private void count(
-        final int slot, final boolean reverse, final int timeMs, final int ipLength, final int wireLength,
-        final int tcpFlags)
-    {
-        int packets = entries.packets(slot, reverse);
-        int octets = entries.octets(slot, reverse);
-        int l2Octets = entries.l2Octets(slot, reverse);
-        if (packets == -1 || Integer.compareUnsigned(octets, ~ipLength) > 0 ||
-            Integer.compareUnsigned(l2Octets, ~wireLength) > 0)
-        {
-            exportActive(slot, null);
-            overflowSplits++;
-            packets = 0;
-            octets = 0;
-            l2Octets = 0;
-        }
-
-        if (packets == 0)
-        {
-            entries.firstMs(slot, reverse, timeMs);
-            entries.lastMs(slot, reverse, timeMs);
-        }
-        else
-        {
-            // Packet times may go backwards slightly (merged interfaces): keep first <= last.
-            if (timeMs - entries.firstMs(slot, reverse) < 0)
-            {
-                entries.firstMs(slot, reverse, timeMs);
-            }
-            if (timeMs - entries.lastMs(slot, reverse) > 0)
-            {
-                entries.lastMs(slot, reverse, timeMs);
-            }
-        }
-        entries.packets(slot, reverse, packets + 1);
-        entries.octets(slot, reverse, octets + ipLength);
-        entries.l2Octets(slot, reverse, l2Octets + wireLength);
-
-        if (tcpFlags != 0)
-        {
-            entries.tcpFlags(slot, reverse, entries.tcpFlags(slot, reverse) | tcpFlags);
-            if ((tcpFlags & (TCP_FIN | TCP_RST)) != 0)
-            {
-                final int closing = ((tcpFlags & TCP_RST) != 0 ? FlowEntries.STATE_RST : 0) |
-                    ((tcpFlags & TCP_FIN) != 0 ? (reverse ? FlowEntries.STATE_FIN_REV : FlowEntries.STATE_FIN_FWD) : 0);
-                entries.state(slot, entries.state(slot) | closing);
-            }
-        }
-    }
-
-    /** Exports the flow's last record, with the device's counters (null: none) merged, when it has packets. */
-    private void exportLast(final int slot, final int reason, final HardwareCounts hardware)
-    {
-        if (entries.hasPackets(slot) || (hardware != null && hardware.packets() > 0))
-        {
-            export(slot, reason, true, hardware);
-        }
-        else if (listener != null)
-        {
-            // No record left to export (an active timeout just took the last packets): the listener
-            // still learns that the flow ends, on a record that goes nowhere.
-            record.wrap(recordBuffer, 0).clear();
-            listener.onRecord(slot, record, true);
-        }
-    }
-
-    /**
-     * Exports the flow's record so far, reason active timeout, with the device's counters (null: none) merged; the
-     * flow goes on and counts into a new record.
-     */
-    private void exportActive(final int slot, final HardwareCounts hardware)
-    {
-        export(slot, FlowEndReason.ACTIVE_TIMEOUT, false, hardware);
-        entries.resetCounters(slot);
-    }
-
-    private void export(final int slot, final int reason, final boolean ending, final HardwareCounts hardware)
-    {
-        fill(slot, reason);
-        if (hardware != null)
-        {
-            addHardware(slot, hardware);
-        }
-        if (listener != null)
-        {
-            listener.onRecord(slot, record, ending);
-        }
-        recordsByReason[reason]++;
-        handler.onExpired(record);
-    }
-
-    /** The record as the host counted it. */
-    private void fill(final int slot, final int reason)
-    {
-        final long key = entries.key(slot);
-        final int keyFlags = EntryKey.flags(key);
-        final long fwdPackets = Integer.toUnsignedLong(entries.packets(slot, false));
-        final long revPackets = Integer.toUnsignedLong(entries.packets(slot, true));
-        record.wrap(recordBuffer, 0).clear();
-        record.protocol(EntryKey.protocol(key))
-            .endReason(reason)
-            .flags((keyFlags & FlowKey.L3_ONLY) != 0 ? FlowRecord.FLAG_L3_ONLY : 0)
-            .srcPort(EntryKey.srcPort(key))
-            .dstPort(EntryKey.dstPort(key))
-            .vlanId(EntryKey.vlan(key))
-            .ingressInterface(keyFlags >>> FlowKey.INTERFACE_SHIFT)
-            .queue(queue)
-            .fwdTcpFlags(entries.tcpFlags(slot, false))
-            .revTcpFlags(entries.tcpFlags(slot, true))
-            .fwdPackets(fwdPackets)
-            .fwdOctets(Integer.toUnsignedLong(entries.octets(slot, false)))
-            .fwdL2Octets(Integer.toUnsignedLong(entries.l2Octets(slot, false)))
-            .revPackets(revPackets)
-            .revOctets(Integer.toUnsignedLong(entries.octets(slot, true)))
-            .revL2Octets(Integer.toUnsignedLong(entries.l2Octets(slot, true)));
-        if (fwdPackets > 0)
-        {
-            record.fwdFirstMillis(epochMillis(entries.firstMs(slot, false)))
-                .fwdLastMillis(epochMillis(entries.lastMs(slot, false)));
-        }
-        if (revPackets > 0)
-        {
-            record.revFirstMillis(epochMillis(entries.firstMs(slot, true)))
-                .revLastMillis(epochMillis(entries.lastMs(slot, true)));
-        }
-        if (EntryKey.isIpv6(key))
-        {
-            record.ipVersion(6)
-                .srcIPv6(ipv6Addresses.srcHi(slot), ipv6Addresses.srcLo(slot))
-                .dstIPv6(ipv6Addresses.dstHi(slot), ipv6Addresses.dstLo(slot));
-        }
-        else
-        {
-            final long addresses = entries.addresses(slot);
-            record.ipVersion(4).srcIPv4((int)EntryKey.ipv4Src(addresses)).dstIPv4((int)EntryKey.ipv4Dst(addresses));
-        }
-    }
-
-    /**
-     * Adds the device's counters to the host's: per direction packets, frame octets and TCP flags add up; IP octets
-     * of the device's share are estimated ({@link #hardwareIpOctets}) from the layer-2 overhead the host
-     * measured in that direction, else the other; a direction's last time is the later of the host's and the
-     * device's last-seen (the device reports one for both directions), and a direction only the device saw starts
-     * when the flow was handed to it (its packets came later).
-     */
-    private void addHardware(final int slot, final HardwareCounts hardware)
-    {
-        final long fwdPackets = record.fwdPackets();
-        final long fwdOctets = record.fwdOctets();
-        final long fwdL2Octets = record.fwdL2Octets();
-        final long revPackets = record.revPackets();
-        final long revOctets = record.revOctets();
-        final long revL2Octets = record.revL2Octets();
-        final long handedOverMs = epochMillis(entries.offloadRequestedMs(slot));
-        record.hwPackets(hardware.packets()).hwOctets(hardware.bytes())
-            .fwdTcpFlags(record.fwdTcpFlags() | hardware.fwdTcpFlags)
-            .revTcpFlags(record.revTcpFlags() | hardware.revTcpFlags);
-        if (hardware.fwdPackets > 0)
-        {
-            final long first = fwdPackets > 0 ? record.fwdFirstMillis() : handedOverMs;
-            final long last = fwdPackets > 0 ? record.fwdLastMillis() : first;
-            record.fwdPackets(fwdPackets + hardware.fwdPackets)
-                .fwdL2Octets(fwdL2Octets + hardware.fwdBytes)
-                .fwdOctets(fwdOctets + hardwareIpOctets(hardware.fwdPackets, hardware.fwdBytes,
-                    fwdPackets > 0 ? fwdPackets : revPackets,
-                    fwdPackets > 0 ? fwdL2Octets - fwdOctets : revL2Octets - revOctets))
-                .fwdFirstMillis(first)
-                .fwdLastMillis(Math.max(last, hardware.lastSeenMs));
-        }
-        if (hardware.revPackets > 0)
-        {
-            final long first = revPackets > 0 ? record.revFirstMillis() : handedOverMs;
-            final long last = revPackets > 0 ? record.revLastMillis() : first;
-            record.revPackets(revPackets + hardware.revPackets)
-                .revL2Octets(revL2Octets + hardware.revBytes)
-                .revOctets(revOctets + hardwareIpOctets(hardware.revPackets, hardware.revBytes,
-                    revPackets > 0 ? revPackets : fwdPackets,
-                    revPackets > 0 ? revL2Octets - revOctets : fwdL2Octets - fwdOctets))
-                .revFirstMillis(first)
-                .revLastMillis(Math.max(last, hardware.lastSeenMs));
-        }
-    }
-
-    /** Rebuilds epoch milliseconds from the low 32 bits kept in the entry, relative to now. */
-    private long epochMillis(final int lowBits)
-    {
-        return nowMs - ((int)nowMs - lowBits);
     }
 
     private void offloadState(final int slot, final int offloadState)

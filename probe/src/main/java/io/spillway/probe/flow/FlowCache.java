@@ -7,62 +7,44 @@ import io.spillway.packet.PacketDescriptor;
 import org.agrona.DirectBuffer;
 
 /**
- * One worker's private flow table: off-heap, fixed-size entries, owned by a single thread. Flows are kept in a
- * {@link FlowTable}, counted by a {@link FlowCounter} and exported by a {@link RecordBuilder}.
- * <p>
- * Expiry is a clock sweep rather than a per-packet LRU list (which would cost two extra cache
- * misses per packet): {@link #advanceTime} checks a share of the table proportional to the time
- * elapsed, so every flow is checked once per sweep period. When the table is full, the least
- * recently active of the next {@value #EVICTION_SAMPLE} flows under the eviction cursor is
- * exported with reason lack of resources: exact LRU for tables up to that size, a close
- * approximation above.
- * <p>
- * Offload: a flow handed to an offload device is PENDING (requested) then OFFLOADED (learned); while it is either,
- * the device owns it: the sweep does not expire it and eviction skips it, and only the device's expiry event ends it
- * ({@link #expireOffloaded}), with the device's counters merged into its record. A refused or failed request leaves
- * it in SOFTWARE for good. At the active timeout an OFFLOADED flow is taken back from the device (see
- * {@link OffloadedActiveTimeout}): its record is exported with the device's counters, and the flow continues from
- * NONE with a new generation, so that it is offloaded again and stale events about the old rule are ignored. At
- * most three quarters of the cache may be device-owned ({@link #hasOffloadRoom}), so eviction always finds a
- * software flow.
+ * One worker's private flow table: off-heap, fixed-size entries, owned by a single thread. What the worker calls:
+ * a packet goes through lookup, creation and counting, an ending flow through its record, the handler and the free
+ * list. The parts, one role each:
+ * <ul>
+ * <li>{@link FlowTable}: the entries ({@link FlowEntries}, one 64-byte cache line per flow, its key packed as
+ *     {@link EntryKey}, IPv6 addresses in {@link Ipv6Addresses}), the {@link FlowIndex} and the free slots;</li>
+ * <li>{@link FlowCounter}: a packet counted into its entry, 32-bit counters that never wrap;</li>
+ * <li>{@link FlowExpiry}: the clock sweep, idle, active and TCP-close expiry, eviction when full;</li>
+ * <li>{@link RecordBuilder}: a record from an entry, with an offload device's counts merged;</li>
+ * <li>{@link OffloadOwnership}: whether the host or an offload device owns a flow.</li>
+ * </ul>
  */
 public final class FlowCache implements AutoCloseable
 {
     public static final int ENTRY_LENGTH = FlowEntries.LENGTH;
     public static final int V6_ADDRESSES_LENGTH = Ipv6Addresses.LENGTH;
-    static final int EVICTION_SAMPLE = 64;
 
     /** Offload states (bits of the entry's state byte): not decided yet. */
-    public static final int OFFLOAD_NONE = 0x00;
+    public static final int OFFLOAD_NONE = OffloadOwnership.NONE;
     /** Requested from the device; its answer is not known yet. The device owns the flow. */
-    public static final int OFFLOAD_PENDING = 0x10;
+    public static final int OFFLOAD_PENDING = OffloadOwnership.PENDING;
     /** In the device's flow table until its expiry event. The device owns the flow. */
-    public static final int OFFLOAD_OFFLOADED = 0x20;
+    public static final int OFFLOAD_OFFLOADED = OffloadOwnership.OFFLOADED;
     /** Decided: the host counts the flow to its end (not eligible, refused, failed). Never requested again. */
-    public static final int OFFLOAD_SOFTWARE = 0x30;
+    public static final int OFFLOAD_SOFTWARE = OffloadOwnership.SOFTWARE;
 
     private static final int TCP = 6;
     private static final int TCP_SYN = 0x02;
     private static final int TCP_ACK = 0x10;
 
-    private final FlowTimeouts timeouts;
     private final FlowTable table;
-    private final FlowEntries entries;
-    private final Ipv6Addresses ipv6Addresses;
     private final FlowCounter counter;
     private final RecordBuilder records;
+    private final FlowExpiry expiry;
+    private final OffloadOwnership ownership;
     private final FlowListener listener;
 
     private long nowMs;
-    private long lastSweepMs = Long.MIN_VALUE;
-    private long sweepCredit;
-    private int sweepCursor;
-    private int evictionCursor;
-    private int deviceOwned;
-    private final int offloadLimit;
-    private OffloadedActiveTimeout offloadedActiveTimeout;
-
-    private long evictions;
     private long tcpRestarts;
     private long flowIdHits;
     private long flowIdMisses;
@@ -85,14 +67,12 @@ public final class FlowCache implements AutoCloseable
         final int queue, final int capacity, final FlowTimeouts timeouts, final ExpiredFlowHandler handler,
         final FlowListener listener)
     {
-        this.timeouts = timeouts;
         this.listener = listener;
         table = new FlowTable(queue, capacity);
-        entries = table.entries();
-        ipv6Addresses = table.ipv6Addresses();
-        records = new RecordBuilder(queue, entries, ipv6Addresses, handler, listener);
-        counter = new FlowCounter(entries, records);
-        offloadLimit = capacity - Math.max(1, capacity / 4);
+        records = new RecordBuilder(queue, table.entries(), table.ipv6Addresses(), handler, listener);
+        counter = new FlowCounter(table.entries(), records);
+        ownership = new OffloadOwnership(table.entries(), table.ipv6Addresses(), capacity);
+        expiry = new FlowExpiry(timeouts, table, records, ownership);
     }
 
     /**
@@ -166,9 +146,9 @@ public final class FlowCache implements AutoCloseable
         {
             slot = found >>> 1;
             reverse = (found & FlowTable.REVERSE) != 0;
-            if (reopens(protocol, tcpFlags, entries.state(slot)))
+            if (reopens(protocol, tcpFlags, table.entries().state(slot)))
             {
-                end(slot, FlowEndReason.END_OF_FLOW, null);
+                expiry.end(slot, FlowEndReason.END_OF_FLOW, null, nowMs);
                 slot = create(hash, fwdAddresses, fwdKey, keyFlags, v6, srcHi, srcLo, dstHi, dstLo, timeMs);
                 reverse = false;
                 tcpRestarts++;
@@ -195,45 +175,17 @@ public final class FlowCache implements AutoCloseable
         table.prefetch(descriptors, offset, count, stride);
     }
 
-
     /**
      * Moves the cache's clock to {@code timeMs} (never backwards) and checks the share of the
      * table due since the last call for idle, active and TCP-close expiry.
      */
     public void advanceTime(final long timeMs)
     {
-        if (lastSweepMs == Long.MIN_VALUE)
-        {
-            lastSweepMs = timeMs;
-        }
         if (timeMs > nowMs)
         {
             nowMs = timeMs;
         }
-        final long elapsed = nowMs - lastSweepMs;
-        if (elapsed <= 0)
-        {
-            return;
-        }
-        lastSweepMs = nowMs;
-        final int highWater = table.highWater();
-        if (highWater == 0)
-        {
-            return;
-        }
-        // Visit highWater * elapsed / period entries; the remainder carries over as credit.
-        final long period = timeouts.sweepPeriodMs();
-        final long budget = sweepCredit + Math.min(elapsed, period) * highWater;
-        final long visits = Math.min(highWater, budget / period);
-        sweepCredit = visits == highWater ? 0 : budget - visits * period;
-        for (long i = 0; i < visits; i++)
-        {
-            if (sweepCursor >= highWater)
-            {
-                sweepCursor = 0;
-            }
-            checkExpiry(sweepCursor++);
-        }
+        expiry.sweep(timeMs, nowMs);
     }
 
     /**
@@ -242,24 +194,17 @@ public final class FlowCache implements AutoCloseable
      */
     public void flushAll()
     {
-        if (deviceOwned > 0)
+        if (ownership.deviceOwned() > 0)
         {
-            throw new IllegalStateException(deviceOwned + " flows are still owned by the offload device");
+            throw new IllegalStateException(ownership.deviceOwned() + " flows are still owned by the offload device");
         }
-        for (int slot = 0; slot < table.highWater(); slot++)
-        {
-            final int state = entries.state(slot);
-            if ((state & FlowEntries.STATE_LIVE) != 0)
-            {
-                end(slot, FlowEntries.isClosed(state) ? FlowEndReason.END_OF_FLOW : FlowEndReason.FORCED_END, null);
-            }
-        }
+        expiry.endAll(nowMs);
     }
 
     /** Who takes an OFFLOADED flow back from the device when its record is due; without one it waits for its end. */
     public void offloadedActiveTimeout(final OffloadedActiveTimeout offloadedActiveTimeout)
     {
-        this.offloadedActiveTimeout = offloadedActiveTimeout;
+        ownership.offloadedActiveTimeout(offloadedActiveTimeout);
     }
 
     /** The flow's {@link FlowId}: this queue, the slot and the slot's current generation. */
@@ -277,56 +222,43 @@ public final class FlowCache implements AutoCloseable
     /** One of OFFLOAD_NONE, OFFLOAD_PENDING, OFFLOAD_OFFLOADED, OFFLOAD_SOFTWARE. */
     public int offloadState(final int slot)
     {
-        return entries.state(slot) & FlowEntries.STATE_OFFLOAD;
+        return ownership.state(slot);
     }
 
-    /**
-     * Whether a device can take the flow: not a layer-3-only flow, not a flow whose ports are both 0 (a hardware key
-     * has no "ports unknown" bit, so it would also match layer-3-only fragments), and not a TCP flow that is
-     * closing (FIN or RST seen): the device would keep it until its idle timeout.
-     */
+    /** Whether a device can take the flow (see {@link OffloadOwnership#isOffloadable}). */
     public boolean isOffloadable(final int slot)
     {
-        final long key = entries.key(slot);
-        final int flags = entries.tcpFlags(slot, false) | entries.tcpFlags(slot, true);
-        return (EntryKey.flags(key) & FlowKey.L3_ONLY) == 0 && EntryKey.ports(key) != 0 &&
-            (flags & (FlowCounter.TCP_FIN | FlowCounter.TCP_RST)) == 0;
+        return ownership.isOffloadable(slot);
     }
 
     /** False once three quarters of the cache is device-owned: the rest stays evictable for new flows. */
     public boolean hasOffloadRoom()
     {
-        return deviceOwned < offloadLimit;
+        return ownership.hasRoom();
     }
 
     /** Flows the device owns now (PENDING or OFFLOADED). */
     public int deviceOwnedFlows()
     {
-        return deviceOwned;
+        return ownership.deviceOwned();
     }
 
     /** NONE to PENDING: the flow was handed to the device now; the device owns it from here. */
     public void markPending(final int slot)
     {
-        offloadState(slot, OFFLOAD_PENDING);
-        entries.offloadRequestedMs(slot, (int)nowMs);
-        deviceOwned++;
+        ownership.markPending(slot, nowMs);
     }
 
     /** PENDING to OFFLOADED: the device learned the flow. */
     public void markOffloaded(final int slot)
     {
-        offloadState(slot, OFFLOAD_OFFLOADED);
+        ownership.markOffloaded(slot);
     }
 
     /** NONE or PENDING to SOFTWARE: the host counts the flow to its end. */
     public void markSoftware(final int slot)
     {
-        if (offloadState(slot) == OFFLOAD_PENDING)
-        {
-            deviceOwned--;
-        }
-        offloadState(slot, OFFLOAD_SOFTWARE);
+        ownership.markSoftware(slot);
     }
 
     /**
@@ -335,43 +267,20 @@ public final class FlowCache implements AutoCloseable
      */
     public int nextOffloaded(final int fromSlot)
     {
-        for (int slot = Math.max(0, fromSlot); slot < table.highWater(); slot++)
-        {
-            final int state = entries.state(slot);
-            if ((state & FlowEntries.STATE_LIVE) != 0 &&
-                (state & (FlowEntries.STATE_OFFLOAD | FlowEntries.STATE_RENEWING)) == OFFLOAD_OFFLOADED)
-            {
-                return slot;
-            }
-        }
-        return -1;
+        return ownership.nextOffloaded(fromSlot, table.highWater());
     }
 
     /** Packets the host counted for the flow's current record, both directions. */
     public long hostPackets(final int slot)
     {
-        return Integer.toUnsignedLong(entries.packets(slot, false)) +
-            Integer.toUnsignedLong(entries.packets(slot, true));
+        return Integer.toUnsignedLong(table.entries().packets(slot, false)) +
+            Integer.toUnsignedLong(table.entries().packets(slot, true));
     }
 
     /** Fills {@code key} with the flow's key, its forward direction (the initiator) first, as a device learns it. */
     public void offloadKey(final int slot, final OffloadFlowKey key)
     {
-        final long entryKey = entries.key(slot);
-        final int srcPort = EntryKey.srcPort(entryKey);
-        final int dstPort = EntryKey.dstPort(entryKey);
-        final int protocol = EntryKey.protocol(entryKey);
-        final int vlan = EntryKey.vlan(entryKey);
-        if (EntryKey.isIpv6(entryKey))
-        {
-            key.ipv6(ipv6Addresses.srcHi(slot), ipv6Addresses.srcLo(slot), srcPort,
-                ipv6Addresses.dstHi(slot), ipv6Addresses.dstLo(slot), dstPort, protocol, vlan);
-        }
-        else
-        {
-            final long addresses = entries.addresses(slot);
-            key.ipv4(EntryKey.ipv4Src(addresses), srcPort, EntryKey.ipv4Dst(addresses), dstPort, protocol, vlan);
-        }
+        ownership.offloadKey(slot, key);
     }
 
     /**
@@ -381,22 +290,14 @@ public final class FlowCache implements AutoCloseable
      */
     public void expireOffloaded(final int slot, final int endReason, final HardwareCounts hardware)
     {
-        final int state = entries.state(slot);
-        if (!isDeviceOwned(state))
-        {
-            throw new IllegalStateException("slot " + slot + " is not owned by the offload device");
-        }
-        deviceOwned--;
-        offloadState(slot, OFFLOAD_SOFTWARE);
-        final int reason = endReason == FlowEndReason.FORCED_END && FlowEntries.isClosed(state) ?
-            FlowEndReason.END_OF_FLOW : endReason;
-        end(slot, reason, hardware);
+        final int reason = ownership.giveBack(slot, endReason);
+        expiry.end(slot, reason, hardware, nowMs);
     }
 
     /** Whether the flow is being taken back from the device for its active timeout. */
     public boolean isRenewing(final int slot)
     {
-        return (entries.state(slot) & FlowEntries.STATE_RENEWING) != 0;
+        return ownership.isRenewing(slot);
     }
 
     /**
@@ -406,15 +307,9 @@ public final class FlowCache implements AutoCloseable
      */
     public void renewOffloaded(final int slot, final HardwareCounts hardware)
     {
-        final int state = entries.state(slot);
-        if ((state & FlowEntries.STATE_RENEWING) == 0 || !isDeviceOwned(state))
-        {
-            throw new IllegalStateException("slot " + slot + " is not being taken back from the offload device");
-        }
+        final int state = ownership.renewing(slot);
         records.exportActive(slot, hardware, nowMs);
-        deviceOwned--;
-        entries.state(slot, state & ~(FlowEntries.STATE_OFFLOAD | FlowEntries.STATE_RENEWING) | OFFLOAD_NONE);
-        entries.nextGeneration(slot);
+        ownership.renewed(slot, state);
     }
 
     public int liveFlows()
@@ -439,7 +334,7 @@ public final class FlowCache implements AutoCloseable
 
     public long evictions()
     {
-        return evictions;
+        return expiry.evictions();
     }
 
     public long overflowSplits()
@@ -507,7 +402,7 @@ public final class FlowCache implements AutoCloseable
     private static boolean reopens(final int protocol, final int tcpFlags, final int state)
     {
         return protocol == TCP && (tcpFlags & (TCP_SYN | TCP_ACK)) == TCP_SYN && FlowEntries.isClosed(state) &&
-            !isDeviceOwned(state);
+            !OffloadOwnership.isDeviceOwned(state);
     }
 
     private int create(
@@ -516,7 +411,7 @@ public final class FlowCache implements AutoCloseable
     {
         if (table.isFull())
         {
-            evictLeastRecentlyActive();
+            expiry.evictLeastRecentlyActive(nowMs);
         }
         final int slot = table.create(hash, addresses, key, keyFlags, v6, srcHi, srcLo, dstHi, dstLo, timeMs);
         if (listener != null)
@@ -524,95 +419,5 @@ public final class FlowCache implements AutoCloseable
             listener.onFlowCreated(slot);
         }
         return slot;
-    }
-
-    private void checkExpiry(final int slot)
-    {
-        final int state = entries.state(slot);
-        if ((state & FlowEntries.STATE_LIVE) == 0)
-        {
-            return;
-        }
-        final int now = (int)nowMs;
-        if (isDeviceOwned(state))
-        {
-            // A device-owned flow ends with the device's expiry event. An OFFLOADED one whose record is due is taken
-            // back from the device, which holds its counters.
-            if ((state & (FlowEntries.STATE_OFFLOAD | FlowEntries.STATE_RENEWING)) == OFFLOAD_OFFLOADED &&
-                offloadedActiveTimeout != null && isRecordDue(slot, now) && offloadedActiveTimeout.onDue(slot))
-            {
-                entries.state(slot, state | FlowEntries.STATE_RENEWING);
-            }
-            return;
-        }
-        final long quiet = now - entries.lastSeenMs(slot);
-        if (FlowEntries.isClosed(state) && quiet >= timeouts.tcpCloseMs())
-        {
-            end(slot, FlowEndReason.END_OF_FLOW, null);
-        }
-        else if (quiet >= timeouts.idleMs())
-        {
-            end(slot, FlowEndReason.IDLE_TIMEOUT, null);
-        }
-        else if (isRecordDue(slot, now))
-        {
-            records.exportActive(slot, null, nowMs);
-        }
-    }
-
-    /** The flow's current record has packets and is older than the active timeout. */
-    private boolean isRecordDue(final int slot, final int now)
-    {
-        return entries.hasPackets(slot) && now - entries.recordStartMs(slot) >= timeouts.activeMs();
-    }
-
-    private void evictLeastRecentlyActive()
-    {
-        final int highWater = table.highWater();
-        int oldest = -1;
-        long oldestQuiet = Long.MIN_VALUE;
-        int position = evictionCursor;
-        for (int seen = 0, visited = 0; seen < EVICTION_SAMPLE && visited < highWater; visited++)
-        {
-            position = position + 1 >= highWater ? 0 : position + 1;
-            final int state = entries.state(position);
-            if ((state & FlowEntries.STATE_LIVE) != 0 && !isDeviceOwned(state))
-            {
-                seen++;
-                final long quiet = (int)nowMs - entries.lastSeenMs(position);
-                if (quiet > oldestQuiet)
-                {
-                    oldestQuiet = quiet;
-                    oldest = position;
-                }
-            }
-        }
-        if (oldest < 0)
-        {
-            // hasOffloadRoom keeps a quarter of a full cache in software, so this cannot happen.
-            throw new IllegalStateException("flow cache full of device-owned flows");
-        }
-        evictionCursor = position;
-        evictions++;
-        end(oldest, FlowEndReason.LACK_OF_RESOURCES, null);
-    }
-
-    /** Exports the flow's last record with the device's counters (null: none) merged, and frees its entry. */
-    private void end(final int slot, final int reason, final HardwareCounts hardware)
-    {
-        records.exportLast(slot, reason, hardware, nowMs);
-        table.remove(slot);
-    }
-
-    private void offloadState(final int slot, final int offloadState)
-    {
-        entries.state(slot, entries.state(slot) & ~FlowEntries.STATE_OFFLOAD | offloadState);
-    }
-
-    /** PENDING or OFFLOADED: only the device's expiry event may end the flow. */
-    private static boolean isDeviceOwned(final int state)
-    {
-        final int offload = state & FlowEntries.STATE_OFFLOAD;
-        return offload == OFFLOAD_PENDING || offload == OFFLOAD_OFFLOADED;
     }
 }

@@ -37,7 +37,7 @@ final class FlowEntries
     static final int STATE_FIN_FWD = 0x02;
     static final int STATE_FIN_REV = 0x04;
     static final int STATE_RST = 0x08;
-    /** Two bits: the flow's offload state, one of FlowCache.OFFLOAD_*. */
+    /** Two bits: the flow's {@link OffloadOwnership} state. */
     static final int STATE_OFFLOAD = 0x30;
     /** OFFLOADED and being taken back from the device for its active timeout. */
     static final int STATE_RENEWING = 0x40;

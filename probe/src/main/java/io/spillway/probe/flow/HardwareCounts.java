@@ -40,4 +40,19 @@ public final class HardwareCounts
     {
         return fwdBytes + revBytes;
     }
+
+    /**
+     * IP octets of packets a device counted as frame bytes: the frame bytes less the layer-2 overhead per packet the
+     * host measured on the same flow ({@code hostPackets} packets with {@code hostOverhead} bytes beyond their IP
+     * packets in all), rounded. Exact when the flow's frames all have the same link header and no padding. With no
+     * host packet to measure (only after a counter overflow split), the frame bytes themselves.
+     */
+    static long ipOctets(final long packets, final long frameBytes, final long hostPackets, final long hostOverhead)
+    {
+        if (hostPackets == 0)
+        {
+            return frameBytes;
+        }
+        return Math.max(0, frameBytes - (packets * hostOverhead + hostPackets / 2) / hostPackets);
+    }
 }

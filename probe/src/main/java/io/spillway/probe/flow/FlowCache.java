@@ -1,5 +1,6 @@
 package io.spillway.probe.flow;
 
+import io.spillway.device.Counters;
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.offload.OffloadFlowKey;
 import io.spillway.packet.FlowKey;
@@ -45,9 +46,7 @@ public final class FlowCache implements AutoCloseable
     private final FlowListener listener;
 
     private long nowMs;
-    private long tcpRestarts;
-    private long flowIdHits;
-    private long flowIdMisses;
+    private final CacheCounters counters;
 
     /**
      * @param queue    the worker queue this cache belongs to, written into every record
@@ -67,12 +66,27 @@ public final class FlowCache implements AutoCloseable
         final int queue, final int capacity, final FlowTimeouts timeouts, final ExpiredFlowHandler handler,
         final FlowListener listener)
     {
+        this(queue, capacity, timeouts, handler, listener, new Counters(32));
+    }
+
+    /**
+     * @param queue    the worker queue this cache belongs to, written into every record
+     * @param capacity the most flows held at once
+     * @param listener told of each flow's creation and records (DPI, offload); null for none
+     * @param counters where the cache's figures are registered, {@code queue} their owner
+     */
+    public FlowCache(
+        final int queue, final int capacity, final FlowTimeouts timeouts, final ExpiredFlowHandler handler,
+        final FlowListener listener, final Counters counters)
+    {
         this.listener = listener;
-        table = new FlowTable(queue, capacity);
-        records = new RecordBuilder(queue, table.entries(), table.ipv6Addresses(), handler, listener);
-        counter = new FlowCounter(table.entries(), records);
+        this.counters = new CacheCounters(counters, queue);
+        table = new FlowTable(queue, capacity, this.counters.flowsCreated);
+        records = new RecordBuilder(queue, table.entries(), table.ipv6Addresses(), handler, listener,
+            this.counters.recordsByReason);
+        counter = new FlowCounter(table.entries(), records, this.counters.overflowSplits);
         ownership = new OffloadOwnership(table.entries(), table.ipv6Addresses(), capacity);
-        expiry = new FlowExpiry(timeouts, table, records, ownership);
+        expiry = new FlowExpiry(timeouts, table, records, ownership, this.counters.evictions);
     }
 
     /**
@@ -127,11 +141,11 @@ public final class FlowCache implements AutoCloseable
                 table.match(tagged, fwdAddresses, fwdKey, revAddresses, revKey, v6, srcHi, srcLo, dstHi, dstLo);
             if (found == FlowTable.NOT_FOUND)
             {
-                flowIdMisses++;
+                counters.flowIdMisses.incrementOpaque();
             }
             else
             {
-                flowIdHits++;
+                counters.flowIdHits.incrementOpaque();
             }
         }
         if (found == FlowTable.NOT_FOUND)
@@ -151,7 +165,7 @@ public final class FlowCache implements AutoCloseable
                 expiry.end(slot, FlowEndReason.END_OF_FLOW, null, nowMs);
                 slot = create(hash, fwdAddresses, fwdKey, keyFlags, v6, srcHi, srcLo, dstHi, dstLo, timeMs);
                 reverse = false;
-                tcpRestarts++;
+                counters.tcpRestarts.incrementOpaque();
             }
         }
         else
@@ -344,19 +358,19 @@ public final class FlowCache implements AutoCloseable
 
     public long tcpRestarts()
     {
-        return tcpRestarts;
+        return counters.tcpRestarts.get();
     }
 
     /** Packets delivered with a flowId that named their flow: counted without a hash lookup. */
     public long flowIdHits()
     {
-        return flowIdHits;
+        return counters.flowIdHits.get();
     }
 
     /** Packets delivered with a flowId that named no live flow with their key: looked up instead. */
     public long flowIdMisses()
     {
-        return flowIdMisses;
+        return counters.flowIdMisses.get();
     }
 
     /** Records exported with the given flowEndReason. */

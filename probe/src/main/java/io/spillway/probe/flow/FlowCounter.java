@@ -1,5 +1,7 @@
 package io.spillway.probe.flow;
 
+import org.agrona.concurrent.status.AtomicCounter;
+
 /**
  * Counts a packet into its flow's entry: the direction's packets, IP and layer-2 octets, first and last time and
  * TCP flags, and the flow's TCP close bits. Counters are 32-bit: a record about to overflow one is exported first
@@ -12,10 +14,11 @@ final class FlowCounter
 
     private final FlowEntries entries;
     private final RecordBuilder records;
-    private long overflowSplits;
+    private final AtomicCounter overflowSplits;
 
-    FlowCounter(final FlowEntries entries, final RecordBuilder records)
+    FlowCounter(final FlowEntries entries, final RecordBuilder records, final AtomicCounter overflowSplits)
     {
+        this.overflowSplits = overflowSplits;
         this.entries = entries;
         this.records = records;
     }
@@ -36,7 +39,7 @@ final class FlowCounter
             Integer.compareUnsigned(l2Octets, ~wireLength) > 0)
         {
             records.exportActive(slot, null, nowMs);
-            overflowSplits++;
+            overflowSplits.incrementOpaque();
             packets = 0;
             octets = 0;
             l2Octets = 0;
@@ -77,6 +80,6 @@ final class FlowCounter
 
     long overflowSplits()
     {
-        return overflowSplits;
+        return overflowSplits.get();
     }
 }

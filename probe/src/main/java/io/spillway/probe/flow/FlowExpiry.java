@@ -1,5 +1,6 @@
 package io.spillway.probe.flow;
 
+import org.agrona.concurrent.status.AtomicCounter;
 import io.spillway.exporter.FlowEndReason;
 
 /**
@@ -26,12 +27,13 @@ final class FlowExpiry
     private long sweepCredit;
     private int sweepCursor;
     private int evictionCursor;
-    private long evictions;
+    private final AtomicCounter evictions;
 
     FlowExpiry(
         final FlowTimeouts timeouts, final FlowTable table, final RecordBuilder records,
-        final OffloadOwnership ownership)
+        final OffloadOwnership ownership, final AtomicCounter evictions)
     {
+        this.evictions = evictions;
         this.timeouts = timeouts;
         this.table = table;
         this.entries = table.entries();
@@ -103,7 +105,7 @@ final class FlowExpiry
             throw new IllegalStateException("flow cache full of device-owned flows");
         }
         evictionCursor = position;
-        evictions++;
+        evictions.incrementOpaque();
         end(oldest, FlowEndReason.LACK_OF_RESOURCES, null, nowMs);
     }
 
@@ -130,7 +132,7 @@ final class FlowExpiry
 
     long evictions()
     {
-        return evictions;
+        return evictions.get();
     }
 
     private void check(final int slot, final long nowMs)

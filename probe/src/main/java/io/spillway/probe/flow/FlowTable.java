@@ -1,5 +1,6 @@
 package io.spillway.probe.flow;
 
+import org.agrona.concurrent.status.AtomicCounter;
 import io.spillway.packet.FlowHash;
 import io.spillway.packet.FlowKey;
 import io.spillway.packet.PacketDescriptor;
@@ -33,7 +34,7 @@ final class FlowTable implements AutoCloseable
     private int freeCount;
     private int highWater;
     private int live;
-    private long flowsCreated;
+    private final AtomicCounter flowsCreated;
     /** Written once per batch so the JIT keeps the prefetching loads of {@link #prefetch}. */
     private long prefetchSink;
 
@@ -41,8 +42,9 @@ final class FlowTable implements AutoCloseable
      * @param queue    the worker queue this table belongs to, part of every {@link FlowId}
      * @param capacity the most flows held at once
      */
-    FlowTable(final int queue, final int capacity)
+    FlowTable(final int queue, final int capacity, final AtomicCounter flowsCreated)
     {
+        this.flowsCreated = flowsCreated;
         if (capacity < 1 || capacity > (1 << 30))
         {
             throw new IllegalArgumentException("flow cache capacity must be in [1, 2^30]: " + capacity);
@@ -132,7 +134,7 @@ final class FlowTable implements AutoCloseable
         }
         index.put(hash, slot);
         live++;
-        flowsCreated++;
+        flowsCreated.incrementOpaque();
         return slot;
     }
 
@@ -211,7 +213,7 @@ final class FlowTable implements AutoCloseable
 
     long flowsCreated()
     {
-        return flowsCreated;
+        return flowsCreated.get();
     }
 
     /** Bytes of memory reserved for the table (entries, IPv6 side table, index). */

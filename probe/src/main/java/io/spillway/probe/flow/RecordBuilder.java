@@ -1,5 +1,6 @@
 package io.spillway.probe.flow;
 
+import org.agrona.concurrent.status.AtomicCounter;
 import io.spillway.exporter.FlowEndReason;
 import io.spillway.exporter.FlowRecord;
 import io.spillway.packet.FlowKey;
@@ -20,7 +21,7 @@ final class RecordBuilder
     private final FlowListener listener;
     private final FlowRecord record = new FlowRecord();
     private final UnsafeBuffer recordBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(FlowRecord.MAX_LENGTH));
-    private final long[] recordsByReason = new long[8];
+    private final AtomicCounter[] recordsByReason;
 
     /**
      * @param queue    the worker queue written into every record
@@ -28,8 +29,9 @@ final class RecordBuilder
      */
     RecordBuilder(
         final int queue, final FlowEntries entries, final Ipv6Addresses ipv6Addresses,
-        final ExpiredFlowHandler handler, final FlowListener listener)
+        final ExpiredFlowHandler handler, final FlowListener listener, final AtomicCounter[] recordsByReason)
     {
+        this.recordsByReason = recordsByReason;
         this.queue = queue;
         this.entries = entries;
         this.ipv6Addresses = ipv6Addresses;
@@ -66,15 +68,15 @@ final class RecordBuilder
     /** Records exported with the given flowEndReason. */
     long records(final int endReason)
     {
-        return recordsByReason[endReason];
+        return recordsByReason[endReason].get();
     }
 
     long records()
     {
         long total = 0;
-        for (final long count : recordsByReason)
+        for (final AtomicCounter count : recordsByReason)
         {
-            total += count;
+            total += count.get();
         }
         return total;
     }
@@ -91,7 +93,7 @@ final class RecordBuilder
         {
             listener.onRecord(slot, record, ending);
         }
-        recordsByReason[reason]++;
+        recordsByReason[reason].incrementOpaque();
         handler.onExpired(record);
     }
 

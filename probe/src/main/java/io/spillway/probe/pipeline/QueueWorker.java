@@ -78,7 +78,7 @@ final class QueueWorker implements Agent, RxHandler, ExpiredFlowHandler
         this.inspection = config.dpi() == null ? null :
             new FlowInspection(config.dpi(), config.maxFlows(), config.dpiMaxPackets(), config.dpiUntil(), counters,
                 queue);
-        this.cache = new FlowCache(queue, config.maxFlows(), config.timeouts(), this, inspection);
+        this.cache = new FlowCache(queue, config.maxFlows(), config.timeouts(), this, inspection, counters);
         // With DPI the flow is ready once inspected; the packet count applies without it.
         this.offloader = deferrals == null ? null : new OffloadStage(cache, deferrals, results,
             inspection == null ? config.offload().afterPackets() : 1, counters, queue);

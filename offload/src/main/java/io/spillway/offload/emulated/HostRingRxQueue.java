@@ -21,6 +21,7 @@ final class HostRingRxQueue implements RxQueue, HostPacketHandler
     private final RingRxQueue control;
     private final PacketBatch batch = new PacketBatch();
     private RxHandler handler;
+    private boolean ended;
 
     HostRingRxQueue(final HostRing hostRing, final RingRxQueue control)
     {
@@ -31,6 +32,10 @@ final class HostRingRxQueue implements RxQueue, HostPacketHandler
     @Override
     public int poll(final RxHandler handler)
     {
+        if (ended)
+        {
+            return END; // the control ring said so once and holds nothing more to ask
+        }
         this.handler = handler;
         int delivered = hostRing.poll(this, PACKETS_PER_POLL);
         if (control.hasMessage())
@@ -45,6 +50,7 @@ final class HostRingRxQueue implements RxQueue, HostPacketHandler
             }
             if (control.poll(handler) == END)
             {
+                ended = true;
                 return END;
             }
         }

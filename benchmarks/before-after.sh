@@ -13,8 +13,8 @@ RUNS="${RUNS:-5}"
 for input in flows-1m flows-100k real40; do
     [[ -f "$DIR/$input.pcap" ]] || { echo "missing $DIR/$input.pcap: run benchmarks/end-to-end.sh $DIR first" >&2; exit 1; }
 done
-"$ROOT/spillway" help >/dev/null
-"$OLD/spillway" help >/dev/null
+"$ROOT/spillway" probe --help >/dev/null
+"$OLD/spillway" probe --help >/dev/null
 
 for input in flows-1m flows-100k; do
     hyperfine --runs "$RUNS" --warmup 1 --export-markdown "$DIR/before-after-$input.md" \

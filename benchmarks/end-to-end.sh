@@ -36,7 +36,7 @@ if [[ ! -f "$DIR/real.pcap" ]]; then
     mergecap -a -F pcap -w "$DIR/real.pcap" "${ethernet[@]}"
 fi
 [[ -f "$DIR/real40.pcap" ]] || python3 "$ROOT/benchmarks/replicate-pcap.py" "$DIR/real.pcap" "$DIR/real40.pcap" 40
-"$ROOT/spillway" help >/dev/null   # builds if needed, outside the timings
+"$ROOT/spillway" probe --help >/dev/null   # builds if needed, outside the timings
 
 # DPI off: flow accounting alone, 2 worker queues, records written as JSON to /dev/null.
 for input in flows-1m flows-100k; do

@@ -54,7 +54,7 @@ if [[ ! -f "$DIR/real40.pcap" ]]; then
     mergecap -a -F pcap -w "$DIR/real.pcap" "${ethernet[@]}"
     python3 "$ROOT/benchmarks/replicate-pcap.py" "$DIR/real.pcap" "$DIR/real40.pcap" 40
 fi
-"$ROOT/spillway" help >/dev/null   # builds if needed, outside the measurements
+"$ROOT/spillway" probe --help >/dev/null   # builds if needed, outside the measurements
 
 # Starts a receiver in the capture namespace, waits until it listens, replays, stops it with SIGINT; prints
 # "sent received dropped".

@@ -28,7 +28,7 @@ public final class ReceiveParser
     }
 
     /**
-     * Parses and counts one frame.
+     * Parses and counts one frame; its counts are visible once {@link #publish} ran.
      *
      * @param interfaceId the input port or capture interface, recorded in the flow key's interface bits
      * @return whether the packet is accounted to a flow; then {@link #packet()}, {@link #hash()} and
@@ -91,6 +91,13 @@ public final class ReceiveParser
             }
         }
         batch.parsedInPlace(kept);
+        counters.publish();
+    }
+
+    /** Publishes the counts of the packets parsed one by one ({@link #parse}): after each poll, and at the end. */
+    public void publish()
+    {
+        counters.publish();
     }
 
     /** The packet last parsed. */

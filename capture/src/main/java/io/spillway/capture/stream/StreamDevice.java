@@ -24,6 +24,8 @@ public final class StreamDevice extends SingleStreamDevice
     private final QueueRings rings;
     private final RingRxQueue[] rxQueues;
     private final AtomicCounter[] packetsToQueue;
+    /** The dispatcher's own counts, published after each poll. */
+    private final long[] dispatched;
 
     private StreamDevice(final PacketSource source, final DeviceSpec spec)
     {
@@ -32,6 +34,7 @@ public final class StreamDevice extends SingleStreamDevice
         rings = new QueueRings(spec.queues(), RING_BYTES, BATCH_PACKETS, spec.idle().get(), counters);
         rxQueues = new RingRxQueue[spec.queues()];
         packetsToQueue = new AtomicCounter[spec.queues()];
+        dispatched = new long[spec.queues()];
         for (int q = 0; q < rxQueues.length; q++)
         {
             rxQueues[q] = new RingRxQueue(rings.ring(q));
@@ -74,13 +77,17 @@ public final class StreamDevice extends SingleStreamDevice
         final int queue, final ReceiveParser parsed, final long address, final int capturedLength,
         final long timestampNs, final long timeNs)
     {
-        packetsToQueue[queue].incrementOpaque();
+        dispatched[queue]++;
         rings.append(queue, parsed, address, capturedLength, timestampNs, timeNs);
     }
 
     @Override
     public void afterPoll(final long timeNs)
     {
+        for (int q = 0; q < dispatched.length; q++)
+        {
+            packetsToQueue[q].setRelease(dispatched[q]);
+        }
         rings.flush(timeNs);
     }
 

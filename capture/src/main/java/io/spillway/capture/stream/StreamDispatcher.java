@@ -64,6 +64,7 @@ public final class StreamDispatcher implements Agent, PacketHandler
             throw new AgentTerminationException();
         }
         final int polled = stopped ? PacketSource.END : source.poll(this, POLL_LIMIT);
+        parser.publish();
         sink.afterPoll(timeNs);
         if (polled == PacketSource.END)
         {

@@ -129,7 +129,10 @@ final class QueueWorker implements Agent, RxHandler, ExpiredFlowHandler
     @Override
     public void onBatch(final PacketBatch batch)
     {
-        if (batch.timeNs() != PacketBatch.NO_TIME)
+        // A queue's time is at least every packet's of the batch: one advance covers them all. Without it, time moves
+        // with the packets: expire what went idle before each one.
+        final boolean timed = batch.timeNs() != PacketBatch.NO_TIME;
+        if (timed)
         {
             cache.advanceTime(batch.timeNs() / 1_000_000L);
         }
@@ -148,8 +151,10 @@ final class QueueWorker implements Agent, RxHandler, ExpiredFlowHandler
         long bytes = 0;
         for (int i = 0; i < count; i++)
         {
-            // Expire what went idle before this packet's time, then count it.
-            cache.advanceTime(PacketDescriptor.timestampNanos(buffer, offset) / 1_000_000L);
+            if (!timed)
+            {
+                cache.advanceTime(PacketDescriptor.timestampNanos(buffer, offset) / 1_000_000L);
+            }
             account(buffer, offset);
             bytes += buffer.getInt(offset + PacketDescriptor.WIRE_LENGTH);
             offset += PacketDescriptor.LENGTH;

@@ -7,7 +7,7 @@ import org.agrona.MutableDirectBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Writes data records, big-endian, in the field order of {@link IpfixTemplates}, without allocating.
+ * Writes biflow data records, big-endian, in the field order of {@link IpfixTemplates}, without allocating.
  */
 public final class IpfixRecordEncoder
 {

@@ -103,8 +103,8 @@ public final class Exporters
         {
             transport = switch (target.transport())
             {
-                case UDP -> UdpTransport.open(target.host(), target.port(), options,
-                    IpfixExporter.minMessageLength(new IpfixTemplates(options.enterpriseNumber())), clock, log);
+                case UDP -> UdpTransport.open(target.host(), target.port(), options, IpfixExporter.minMessageLength(
+                    new IpfixTemplates(options.enterpriseNumber(), options.flows())), clock, log);
                 case TCP -> TcpTransport.open(target.host(), target.port(), options, clock, log);
                 case FILE -> FileTransport.open(target.path(), clock, log);
                 case STDOUT -> throw new IllegalArgumentException("IPFIX has no standard output transport");

@@ -13,7 +13,10 @@ public interface FlowExporter extends AutoCloseable
     /** Pushes buffered output; called when the export thread has nothing else to do. */
     void flush();
 
-    /** Records this exporter had to drop (full buffer, dead collector); 0 when it never drops. */
+    /**
+     * Records this exporter had to drop (full buffer, dead collector), in its own records (an IPFIX uniflow exporter
+     * makes up to two of each flow record); 0 when it never drops.
+     */
     default long droppedRecords()
     {
         return 0;

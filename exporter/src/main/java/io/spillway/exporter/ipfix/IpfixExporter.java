@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Encodes flow records as IPFIX (RFC 7011) biflow records (RFC 5103) and hands finished messages to a transport.
+ * Encodes flow records as IPFIX (RFC 7011) biflow records (RFC 5103), or as one uniflow record per direction that
+ * has packets ({@link IpfixOptions#flows()}), and hands finished messages to a transport.
  * <p>
  * Records are encoded straight into one pre-allocated message buffer; a message goes to the transport when the next
  * record does not fit and on {@link #flush()}. Nothing is allocated per record. The template messages go to the
@@ -18,7 +19,8 @@ import java.util.List;
  * {@link IpfixOptions#statisticsIntervalSeconds()} and at {@link #close()}.
  * <p>
  * The header sequence number counts the data records (flow and statistics records) of every message the transport
- * took; records of refused messages are not counted in it but in {@link #droppedRecords()}.
+ * took; records of refused messages are not counted in it but in {@link #droppedRecords()}. Both count IPFIX
+ * records: in uniflow mode a flow can be two.
  */
 public final class IpfixExporter implements FlowExporter
 {
@@ -29,6 +31,7 @@ public final class IpfixExporter implements FlowExporter
     private final IpfixMessageWriter writer;
     private final long statisticsIntervalMillis;
     private final long initTimeMillis;
+    private final boolean uniflows;
     private long nextStatisticsMillis;
     private long sequenceNumber;
     private int messageDataRecords;
@@ -43,7 +46,7 @@ public final class IpfixExporter implements FlowExporter
      */
     public IpfixExporter(final IpfixTransport transport, final IpfixOptions options, final EpochClock clock)
     {
-        final IpfixTemplates templates = new IpfixTemplates(options.enterpriseNumber());
+        final IpfixTemplates templates = new IpfixTemplates(options.enterpriseNumber(), options.flows());
         final int maxMessageLength = transport.maxMessageLength();
         if (maxMessageLength < minMessageLength(templates))
         {
@@ -59,6 +62,7 @@ public final class IpfixExporter implements FlowExporter
         this.statisticsIntervalMillis = options.statisticsIntervalSeconds() * 1000L;
         this.initTimeMillis = clock.time();
         this.nextStatisticsMillis = initTimeMillis + statisticsIntervalMillis;
+        this.uniflows = IpfixFlows.UNI == options.flows();
         sendTemplates(templates.all(), maxMessageLength);
     }
 
@@ -76,12 +80,40 @@ public final class IpfixExporter implements FlowExporter
     {
         if (closed)
         {
-            refusedFlowRecords++;
+            refusedFlowRecords += uniflows ? directionsWithPackets(record) : 1;
             return;
         }
 
-        final int templateId = IpfixTemplates.dataTemplateId(record);
-        final int length = IpfixRecordEncoder.encodedLength(record, templateId);
+        if (uniflows)
+        {
+            final int templateId = IpfixTemplates.uniflowTemplateId(record);
+            final int length = UniflowRecordEncoder.encodedLength(record, templateId);
+            // A direction without packets has nothing to say: an unanswered flow is one record.
+            if (0 != record.fwdPackets())
+            {
+                UniflowRecordEncoder.encode(record, false, templateId, buffer, reserveRecord(templateId, length));
+            }
+            if (0 != record.revPackets())
+            {
+                UniflowRecordEncoder.encode(record, true, templateId, buffer, reserveRecord(templateId, length));
+            }
+        }
+        else
+        {
+            final int templateId = IpfixTemplates.dataTemplateId(record);
+            final int length = IpfixRecordEncoder.encodedLength(record, templateId);
+            IpfixRecordEncoder.encode(record, templateId, buffer, reserveRecord(templateId, length));
+        }
+    }
+
+    private static int directionsWithPackets(final FlowRecord record)
+    {
+        return (0 != record.fwdPackets() ? 1 : 0) + (0 != record.revPackets() ? 1 : 0);
+    }
+
+    /** Room for one flow record in the message, sending the message first when it is full; counts the record. */
+    private int reserveRecord(final int templateId, final int length)
+    {
         int index = writer.reserve(templateId, length);
         if (index < 0)
         {
@@ -96,9 +128,9 @@ public final class IpfixExporter implements FlowExporter
             }
         }
 
-        IpfixRecordEncoder.encode(record, templateId, buffer, index);
         messageDataRecords++;
         messageFlowRecords++;
+        return index;
     }
 
     /** Sends the message being filled, then the statistics record when due, and lets the transport progress. */

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
  * @param tcpBufferBytes             TCP only: bytes of messages held while the collector is slow or away.
  * @param ignoredPackets             packets the probe could not process, reported as ignoredPacketTotalCount; read
  *                                   from the export thread, so it must be safe to call from there.
+ * @param flows                      biflow records, or one uniflow record per direction.
  */
 public record IpfixOptions(
     int mtu,
@@ -23,7 +24,8 @@ public record IpfixOptions(
     long observationDomainId,
     long enterpriseNumber,
     int tcpBufferBytes,
-    LongSupplier ignoredPackets)
+    LongSupplier ignoredPackets,
+    IpfixFlows flows)
 {
     /** Fits the common 1500-byte Ethernet MTU with room for tunnels (VXLAN, GRE, IPsec) on the way. */
     public static final int DEFAULT_MTU = 1400;
@@ -49,7 +51,8 @@ public record IpfixOptions(
         DEFAULT_OBSERVATION_DOMAIN_ID,
         DOCUMENTATION_ENTERPRISE_NUMBER,
         DEFAULT_TCP_BUFFER_BYTES,
-        () -> 0L);
+        () -> 0L,
+        IpfixFlows.BI);
 
     /**
      * Checks each value; the MTU is checked against the largest record when a UDP exporter opens.
@@ -59,6 +62,7 @@ public record IpfixOptions(
     public IpfixOptions
     {
         Objects.requireNonNull(ignoredPackets, "ignoredPackets");
+        Objects.requireNonNull(flows, "flows");
         if (mtu < 1 || mtu > MAX_MTU)
         {
             throw new IllegalArgumentException("IPFIX mtu " + mtu + " is not from 1 to " + MAX_MTU);
@@ -93,42 +97,48 @@ public record IpfixOptions(
     public IpfixOptions withMtu(final int mtu)
     {
         return new IpfixOptions(mtu, templateRefreshSeconds, statisticsIntervalSeconds, observationDomainId,
-            enterpriseNumber, tcpBufferBytes, ignoredPackets);
+            enterpriseNumber, tcpBufferBytes, ignoredPackets, flows);
     }
 
     public IpfixOptions withTemplateRefreshSeconds(final int seconds)
     {
         return new IpfixOptions(mtu, seconds, statisticsIntervalSeconds, observationDomainId,
-            enterpriseNumber, tcpBufferBytes, ignoredPackets);
+            enterpriseNumber, tcpBufferBytes, ignoredPackets, flows);
     }
 
     public IpfixOptions withStatisticsIntervalSeconds(final int seconds)
     {
         return new IpfixOptions(mtu, templateRefreshSeconds, seconds, observationDomainId,
-            enterpriseNumber, tcpBufferBytes, ignoredPackets);
+            enterpriseNumber, tcpBufferBytes, ignoredPackets, flows);
     }
 
     public IpfixOptions withObservationDomainId(final long id)
     {
         return new IpfixOptions(mtu, templateRefreshSeconds, statisticsIntervalSeconds, id,
-            enterpriseNumber, tcpBufferBytes, ignoredPackets);
+            enterpriseNumber, tcpBufferBytes, ignoredPackets, flows);
     }
 
     public IpfixOptions withEnterpriseNumber(final long number)
     {
         return new IpfixOptions(mtu, templateRefreshSeconds, statisticsIntervalSeconds, observationDomainId,
-            number, tcpBufferBytes, ignoredPackets);
+            number, tcpBufferBytes, ignoredPackets, flows);
     }
 
     public IpfixOptions withTcpBufferBytes(final int bytes)
     {
         return new IpfixOptions(mtu, templateRefreshSeconds, statisticsIntervalSeconds, observationDomainId,
-            enterpriseNumber, bytes, ignoredPackets);
+            enterpriseNumber, bytes, ignoredPackets, flows);
     }
 
     public IpfixOptions withIgnoredPackets(final LongSupplier supplier)
     {
         return new IpfixOptions(mtu, templateRefreshSeconds, statisticsIntervalSeconds, observationDomainId,
-            enterpriseNumber, tcpBufferBytes, supplier);
+            enterpriseNumber, tcpBufferBytes, supplier, flows);
+    }
+
+    public IpfixOptions withFlows(final IpfixFlows flows)
+    {
+        return new IpfixOptions(mtu, templateRefreshSeconds, statisticsIntervalSeconds, observationDomainId,
+            enterpriseNumber, tcpBufferBytes, ignoredPackets, flows);
     }
 }

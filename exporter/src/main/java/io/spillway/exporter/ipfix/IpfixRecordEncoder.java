@@ -7,7 +7,7 @@ import org.agrona.MutableDirectBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Writes data records, big-endian, in the field order of {@link IpfixTemplates}, without allocating.
+ * Writes biflow data records, big-endian, in the field order of {@link IpfixTemplates}, without allocating.
  */
 public final class IpfixRecordEncoder
 {
@@ -148,10 +148,7 @@ public final class IpfixRecordEncoder
         final int master = record.masterProtocol();
         final int app = record.appProtocol();
 
-        // RFC 6759 PANA-L7-PEN: nDPI ids belong to ntop's registry; the most specific id nDPI gave is the selector.
-        buffer.putByte(index, (byte)InformationElements.CLASSIFICATION_ENGINE_PANA_L7_PEN);
-        buffer.putInt(index + 1, (int)InformationElements.NTOP_ENTERPRISE_NUMBER, BIG);
-        buffer.putShort(index + 5, (short)(0 != app ? app : master), BIG);
+        putApplicationId(record, buffer, index);
         buffer.putShort(index + 7, (short)master, BIG);
         buffer.putShort(index + 9, (short)app, BIG);
         buffer.putShort(index + 11, (short)record.category(), BIG);
@@ -163,7 +160,19 @@ public final class IpfixRecordEncoder
         return putVariable(buffer, i, record.buffer(), record.serverNameOffset(), record.serverNameLength());
     }
 
-    private static int putVariable(
+    /** Writes applicationId, {@link IpfixTemplates#APPLICATION_ID_LENGTH} bytes. */
+    static void putApplicationId(final FlowRecord record, final MutableDirectBuffer buffer, final int index)
+    {
+        final int app = record.appProtocol();
+
+        // RFC 6759 PANA-L7-PEN: nDPI ids belong to ntop's registry; the most specific id nDPI gave is the selector.
+        buffer.putByte(index, (byte)InformationElements.CLASSIFICATION_ENGINE_PANA_L7_PEN);
+        buffer.putInt(index + 1, (int)InformationElements.NTOP_ENTERPRISE_NUMBER, BIG);
+        buffer.putShort(index + 5, (short)(0 != app ? app : record.masterProtocol()), BIG);
+    }
+
+    /** Writes a variable-length value with its length prefix (RFC 7011 section 7); returns the index after it. */
+    static int putVariable(
         final MutableDirectBuffer buffer,
         final int index,
         final DirectBuffer source,
@@ -190,7 +199,8 @@ public final class IpfixRecordEncoder
         return i + length;
     }
 
-    private static int variableLength(final int length)
+    /** Bytes a variable-length value of {@code length} bytes takes, its length prefix included. */
+    static int variableLength(final int length)
     {
         return (length < LONG_LENGTH_MARKER ? 1 : 3) + length;
     }

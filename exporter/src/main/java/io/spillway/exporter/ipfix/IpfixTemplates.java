@@ -10,12 +10,15 @@ import java.util.List;
 import static io.spillway.exporter.ipfix.InformationElements.*;
 
 /**
- * The templates Spillway exports: eight data templates, one per record shape, and the options template of the
- * exporting process statistics. IDs never change during an exporter's life. {@link IpfixRecordEncoder} writes
- * data records in exactly the field order defined here; docs/ipfix.md lists the same fields.
+ * The templates Spillway exports: the data templates of one {@link IpfixFlows} mode, one per record shape, and the
+ * options template of the exporting process statistics. IDs never change during an exporter's life.
+ * {@link IpfixRecordEncoder} (biflows) and {@link UniflowRecordEncoder} (uniflows) write data records in exactly
+ * the field order defined here; docs/ipfix.md lists the same fields.
  * <p>
- * Data template ID = {@link #IPV4} or {@link #IPV6}, plus {@link #HARDWARE} when an offload device counted part of
- * the flow, plus {@link #APPLICATION} when DPI gave a verdict or a name.
+ * Biflow template ID = {@link #IPV4} or {@link #IPV6}, plus {@link #HARDWARE} when an offload device counted part of
+ * the flow, plus {@link #APPLICATION} when DPI gave a verdict or a name. Uniflow template ID =
+ * {@link #UNIFLOW_IPV4} or {@link #UNIFLOW_IPV6}, plus {@link #APPLICATION}: uniflows carry no hardware counts,
+ * which are Spillway's own elements and count both directions.
  */
 public final class IpfixTemplates
 {
@@ -29,6 +32,11 @@ public final class IpfixTemplates
     public static final int FIRST_DATA_TEMPLATE = IPV4;
     public static final int LAST_DATA_TEMPLATE = IPV6 + APPLICATION + HARDWARE;
     public static final int STATISTICS = 264;
+    /** Uniflow templates have IDs of their own: a collector never confuses them with the biflow ones. */
+    public static final int UNIFLOW_IPV4 = 272;
+    public static final int UNIFLOW_IPV6 = 273;
+    public static final int FIRST_UNIFLOW_TEMPLATE = UNIFLOW_IPV4;
+    public static final int LAST_UNIFLOW_TEMPLATE = UNIFLOW_IPV6 + APPLICATION;
 
     /** applicationId: engine id, the registry owner's PEN, a 2-byte nDPI protocol id (RFC 6759 section 4.1). */
     public static final int APPLICATION_ID_LENGTH = 7;
@@ -98,14 +106,35 @@ public final class IpfixTemplates
     private final List<Template> templates;
 
     /**
+     * The biflow templates.
+     *
      * @param enterpriseNumber the PEN of Spillway's own elements.
      */
     public IpfixTemplates(final long enterpriseNumber)
     {
+        this(enterpriseNumber, IpfixFlows.BI);
+    }
+
+    /**
+     * @param enterpriseNumber the PEN of Spillway's own elements.
+     * @param flows            whose data templates: a collector is sent only those the exporter uses.
+     */
+    public IpfixTemplates(final long enterpriseNumber, final IpfixFlows flows)
+    {
         final List<Template> list = new ArrayList<>();
-        for (int id = FIRST_DATA_TEMPLATE; id <= LAST_DATA_TEMPLATE; id++)
+        if (IpfixFlows.UNI == flows)
         {
-            list.add(dataTemplate(id, enterpriseNumber));
+            for (int id = FIRST_UNIFLOW_TEMPLATE; id <= LAST_UNIFLOW_TEMPLATE; id++)
+            {
+                list.add(uniflowTemplate(id));
+            }
+        }
+        else
+        {
+            for (int id = FIRST_DATA_TEMPLATE; id <= LAST_DATA_TEMPLATE; id++)
+            {
+                list.add(dataTemplate(id, enterpriseNumber));
+            }
         }
         list.add(statisticsTemplate());
         templates = List.copyOf(list);
@@ -154,12 +183,11 @@ public final class IpfixTemplates
         return max;
     }
 
-    /** The data template for {@code record}'s shape. */
+    /** The biflow data template for {@code record}'s shape. */
     public static int dataTemplateId(final FlowRecord record)
     {
         int id = 6 == record.ipVersion() ? IPV6 : IPV4;
-        if (record.detection() != FlowRecord.DETECTION_NONE || record.appNameLength() > 0 ||
-            record.serverNameLength() > 0)
+        if (hasApplication(record))
         {
             id += APPLICATION;
         }
@@ -169,6 +197,21 @@ public final class IpfixTemplates
         }
 
         return id;
+    }
+
+    /** The uniflow data template for {@code record}'s shape; both directions of a flow use the same. */
+    public static int uniflowTemplateId(final FlowRecord record)
+    {
+        final int id = 6 == record.ipVersion() ? UNIFLOW_IPV6 : UNIFLOW_IPV4;
+
+        return hasApplication(record) ? id + APPLICATION : id;
+    }
+
+    /** DPI gave a verdict or a name: the record has application fields. */
+    private static boolean hasApplication(final FlowRecord record)
+    {
+        return record.detection() != FlowRecord.DETECTION_NONE || record.appNameLength() > 0 ||
+            record.serverNameLength() > 0;
     }
 
     /**
@@ -253,6 +296,40 @@ public final class IpfixTemplates
                 variableMaxLength(FlowRecord.MAX_APP_NAME_LENGTH)));
             fields.add(new Field(SERVER_NAME, VARIABLE_LENGTH, enterpriseNumber,
                 variableMaxLength(FlowRecord.MAX_SERVER_NAME_LENGTH)));
+        }
+
+        return new Template(id, 0, List.copyOf(fields));
+    }
+
+    /**
+     * One direction of a flow in IANA elements only: no RFC 5103 reverse elements, which collectors that ignore
+     * them drop with the direction's counts, and none of Spillway's own, which such collectors cannot name.
+     * The field order is the biflow one without the reverse fields, so nfdump reads the ports as there.
+     */
+    private static Template uniflowTemplate(final int id)
+    {
+        final boolean ipv6 = 0 != ((id - FIRST_UNIFLOW_TEMPLATE) & 1);
+        final List<Field> fields = new ArrayList<>();
+        fields.add(iana(ipv6 ? SOURCE_IPV6_ADDRESS : SOURCE_IPV4_ADDRESS, ipv6 ? 16 : 4));
+        fields.add(iana(ipv6 ? DESTINATION_IPV6_ADDRESS : DESTINATION_IPV4_ADDRESS, ipv6 ? 16 : 4));
+        fields.add(iana(ipv6 ? ICMP_TYPE_CODE_IPV6 : ICMP_TYPE_CODE_IPV4, 2));
+        fields.add(iana(SOURCE_TRANSPORT_PORT, 2));
+        fields.add(iana(DESTINATION_TRANSPORT_PORT, 2));
+        fields.add(iana(PROTOCOL_IDENTIFIER, 1));
+        fields.add(iana(TCP_CONTROL_BITS, 2));
+        fields.add(iana(VLAN_ID, 2));
+        fields.add(iana(INGRESS_INTERFACE, 4));
+        fields.add(iana(FLOW_END_REASON, 1));
+        fields.add(iana(FLOW_START_MILLISECONDS, 8));
+        fields.add(iana(FLOW_END_MILLISECONDS, 8));
+        fields.add(iana(PACKET_DELTA_COUNT, 8));
+        fields.add(iana(OCTET_DELTA_COUNT, 8));
+        fields.add(iana(LAYER2_OCTET_DELTA_COUNT, 8));
+        if (0 != ((id - FIRST_UNIFLOW_TEMPLATE) & APPLICATION))
+        {
+            fields.add(iana(APPLICATION_ID, APPLICATION_ID_LENGTH));
+            fields.add(new Field(APPLICATION_NAME, VARIABLE_LENGTH, 0,
+                variableMaxLength(FlowRecord.MAX_APP_NAME_LENGTH)));
         }
 
         return new Template(id, 0, List.copyOf(fields));

@@ -60,6 +60,26 @@ class IpfixAllocationTest
         assertEquals(0, exporter.droppedRecords());
     }
 
+    @Test
+    void shouldAllocateNothingPerRecordInUniflowMode() throws Exception
+    {
+        final Path file = dir.resolve("uniflows.ipfix");
+        final IpfixExporter exporter = Exporters.openIpfix(ExportTarget.parse("ipfix:file:" + file),
+            IpfixOptions.DEFAULTS.withFlows(IpfixFlows.UNI), SystemEpochClock.INSTANCE, (line) -> { });
+        final List<FlowRecord> records = new SyntheticRecords(52, true, true).next(1000);
+        export(exporter, records, WARM_UP);
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        export(exporter, records, MEASURED);
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        exporter.close();
+
+        assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes for " + MEASURED + " records");
+        // Some synthetic flows have no reverse packets: between one and two uniflow records per flow.
+        final long sent = exporter.transport().sentFlowRecords();
+        assertTrue(sent > WARM_UP + MEASURED && sent < 2L * (WARM_UP + MEASURED), "sent " + sent);
+        assertEquals(0, exporter.droppedRecords());
+    }
+
     private void assertAllocationFree(final IpfixExporter exporter)
     {
         final List<FlowRecord> records = new SyntheticRecords(51, true, true).next(1000);

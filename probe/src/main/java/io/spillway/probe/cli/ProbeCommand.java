@@ -9,6 +9,7 @@ import io.spillway.dpi.Dpi;
 import io.spillway.dpi.DpiUnavailableException;
 import io.spillway.exporter.Exporters;
 import io.spillway.exporter.FlowExporter;
+import io.spillway.exporter.ipfix.IpfixFlows;
 import io.spillway.exporter.ipfix.IpfixOptions;
 import io.spillway.offload.OffloadAction;
 import io.spillway.probe.dpi.DpiUntil;
@@ -86,6 +87,12 @@ public final class ProbeCommand implements Callable<Integer>
         description = "Where records go: json:- (stdout, the default), json:PATH, ipfix:udp://HOST:PORT, " +
             "ipfix:tcp://HOST:PORT or ipfix:file:PATH. Repeat for several.")
     private List<String> exports = new ArrayList<>();
+
+    @Option(names = "--ipfix-flows", paramLabel = "bi|uni",
+        description = "bi: one IPFIX biflow record per flow, the reverse direction in RFC 5103 elements, as nfdump " +
+            "and Wireshark read them (default); uni: one record per direction, for collectors that ignore RFC 5103 " +
+            "and would drop the reverse direction (pmacct nfacctd, goflow2, many SIEMs).")
+    private IpfixFlows ipfixFlows = IpfixFlows.BI;
 
     @Option(names = "--ipfix-mtu", paramLabel = "BYTES",
         description = "Largest IPFIX datagram over UDP, IP and UDP headers included (default: ${DEFAULT-VALUE}).")
@@ -188,6 +195,7 @@ public final class ProbeCommand implements Callable<Integer>
                 .withTemplateRefreshSeconds(templateRefresh)
                 .withObservationDomainId(observationDomain)
                 .withEnterpriseNumber(ipfixEnterprise)
+                .withFlows(ipfixFlows)
                 .withIgnoredPackets(counters::packetsNotAccounted);
             for (final String target : exports.isEmpty() ? List.of("json:-") : exports)
             {

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IpfixExportTest
 {
     /** IPv4 and IPv6; TCP, UDP, ICMP, ICMPv6, SCTP and IPv6-in-IPv4 (protocol 41, no ports); VLAN tagged frames. */
-    private static final List<String> CAPTURES = List.of("1kxun.pcap", "http_ipv6.pcap", "quic.pcap", "ssh.pcap",
+    static final List<String> CAPTURES = List.of("1kxun.pcap", "http_ipv6.pcap", "quic.pcap", "ssh.pcap",
         "dns_doh.pcap", "viber.pcap", "nintendo.pcap", "zoom.pcap", "sctp.cap", "6in4tunnel.pcap");
     private static final ObjectMapper JSON = new ObjectMapper();
 

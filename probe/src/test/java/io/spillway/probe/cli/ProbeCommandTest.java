@@ -55,6 +55,15 @@ class ProbeCommandTest
     }
 
     @Test
+    void anUnknownIpfixFlowModeIsAUsageErrorThatNamesTheModes()
+    {
+        final CommandRun run = CommandRun.of("-r", TestCaptures.file("http_ipv6.pcap").toString(),
+            "--ipfix-flows", "both");
+        assertEquals(ProbeCommand.EXIT_USAGE, run.exit(), run.stderr());
+        assertTrue(run.stderr().contains("--ipfix-flows': expected one of [BI, UNI]"), run.stderr());
+    }
+
+    @Test
     void damagedCaptureExportsEverythingBeforeTheDamageAndExitsWith3() throws IOException
     {
         final Path whole = TestCaptures.file("google_ssl.pcap");

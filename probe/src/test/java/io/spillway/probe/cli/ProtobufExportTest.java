@@ -7,6 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Protobuf file export of real captures, end to end: the probe command line with DPI on writes
  * {@code --export protobuf:FILE} and JSON lines in one run; Debian's protoc, which knows nothing of Spillway's
- * encoder, decodes every message of the file with the schema, and each record equals its JSON line.
+ * encoder, decodes every message of the file with the schema, and each record equals its JSON line; a TCP listener
+ * receives the same bytes as the file.
  */
 class ProtobufExportTest
 {
@@ -89,9 +96,18 @@ class ProtobufExportTest
             args.add("-r");
             args.add(TestCaptures.file(capture).toString());
         }
-        args.addAll(List.of("--export", "json:" + json, "--export", "protobuf:" + protobuf));
-        final CommandRun run = CommandRun.of(args.toArray(new String[0]));
-        assertEquals(ProbeCommand.EXIT_OK, run.exit(), run.stderr());
+        final CommandRun run;
+        final byte[] overTcp;
+        try (ServerSocket collector = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            final CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAll(collector));
+            args.addAll(List.of("--export", "json:" + json, "--export", "protobuf:" + protobuf,
+                "--export", "protobuf:tcp://127.0.0.1:" + collector.getLocalPort()));
+            run = CommandRun.of(args.toArray(new String[0]));
+            assertEquals(ProbeCommand.EXIT_OK, run.exit(), run.stderr());
+            overTcp = received.get(30, TimeUnit.SECONDS);
+        }
+        assertArrayEquals(Files.readAllBytes(protobuf), overTcp, "the TCP collector got the file's bytes");
 
         final List<JsonNode> lines = new ArrayList<>();
         for (final String line : Files.readAllLines(json, StandardCharsets.US_ASCII))
@@ -108,6 +124,33 @@ class ProtobufExportTest
         for (int i = 0; i < lines.size(); i++)
         {
             assertEquals(comparable(lines.get(i)), comparable(decoded.get(i)), "record " + i);
+        }
+    }
+
+    @Test
+    void anUnreachableCollectorIsAUsageErrorNamingIt() throws Exception
+    {
+        final int port;
+        try (ServerSocket unused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            port = unused.getLocalPort();
+        }
+
+        final CommandRun run = CommandRun.of("-r", TestCaptures.file("ssh.pcap").toString(),
+            "--export", "protobuf:tcp://127.0.0.1:" + port);
+        assertEquals(ProbeCommand.EXIT_USAGE, run.exit(), run.stderr());
+        assertTrue(run.stderr().contains("cannot connect to Protobuf collector 127.0.0.1:" + port), run.stderr());
+    }
+
+    private static byte[] readAll(final ServerSocket server)
+    {
+        try (Socket socket = server.accept())
+        {
+            return socket.getInputStream().readAllBytes();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
         }
     }
 

@@ -251,7 +251,7 @@ public record ExportTarget(Format format, Transport transport, String host, int 
             if (host.indexOf(':') >= 0)
             {
                 throw invalid(spec, "an IPv6 host must be in brackets, e.g. " +
-                    (Format.IPFIX == format ? "ipfix:udp://[2001:db8::1]:4739" : "protobuf:tcp://[2001:db8::1]:6343"));
+                    (Format.IPFIX == format ? "ipfix:udp://[2001:db8::1]:4739" : "protobuf:tcp://[2001:db8::1]:9000"));
             }
             if (!isHostText(host, false))
             {

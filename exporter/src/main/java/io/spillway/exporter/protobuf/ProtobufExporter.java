@@ -185,7 +185,7 @@ public final class ProtobufExporter implements FlowExporter
         return droppedRecords;
     }
 
-    /** Where records go, for messages, e.g. "file flows.pb" or "collector 192.0.2.1:6343 (TCP)". */
+    /** Where records go, for messages, e.g. "file flows.pb" or "collector 192.0.2.1:9000 (TCP)". */
     public String name()
     {
         return name;

@@ -177,11 +177,11 @@ class ProtobufExporterTest
         assertEquals(Path.of("out/flows.pb"), file.path());
         assertEquals("protobuf:out/flows.pb", file.toString());
 
-        final ExportTarget tcp = ExportTarget.parse("PROTOBUF:TCP://[2001:db8::1]:6343");
+        final ExportTarget tcp = ExportTarget.parse("PROTOBUF:TCP://[2001:db8::1]:9000");
         assertEquals(ExportTarget.Transport.TCP, tcp.transport());
         assertEquals("2001:db8::1", tcp.host());
-        assertEquals(6343, tcp.port());
-        assertEquals("protobuf:tcp://[2001:db8::1]:6343", tcp.toString());
+        assertEquals(9000, tcp.port());
+        assertEquals("protobuf:tcp://[2001:db8::1]:9000", tcp.toString());
         assertEquals(tcp, ExportTarget.parse(tcp.toString()));
 
         assertThrows(IllegalArgumentException.class, () -> ExportTarget.parse("protobuf:tcp://host"));

@@ -14,6 +14,8 @@ import java.util.Objects;
  *   ipfix:udp://HOST:PORT    IPFIX over UDP
  *   ipfix:tcp://HOST:PORT    IPFIX over TCP
  *   ipfix:file:PATH          IPFIX file (RFC 5655)
+ *   protobuf:PATH            length-delimited Protobuf messages to a file
+ *   protobuf:tcp://HOST:PORT length-delimited Protobuf messages over TCP
  * </pre>
  * HOST is a name or an IPv4 literal, or an IPv6 literal in brackets ({@code [2001:db8::1]}); PORT is 1..65535.
  * Parsing checks syntax only: names are not resolved and files are not touched.
@@ -28,7 +30,8 @@ public record ExportTarget(Format format, Transport transport, String host, int 
 {
     /** The accepted forms, for messages. */
     public static final String ACCEPTED_FORMS =
-        "json:- (standard output), json:PATH, ipfix:udp://HOST:PORT, ipfix:tcp://HOST:PORT, ipfix:file:PATH";
+        "json:- (standard output), json:PATH, ipfix:udp://HOST:PORT, ipfix:tcp://HOST:PORT, ipfix:file:PATH, " +
+        "protobuf:PATH, protobuf:tcp://HOST:PORT";
 
     private static final String STDOUT_PATH = "-";
     private static final String FILE_PREFIX = "file:";
@@ -40,7 +43,8 @@ public record ExportTarget(Format format, Transport transport, String host, int 
     public enum Format
     {
         JSON("json"),
-        IPFIX("ipfix");
+        IPFIX("ipfix"),
+        PROTOBUF("protobuf");
 
         private final String scheme;
 
@@ -75,7 +79,12 @@ public record ExportTarget(Format format, Transport transport, String host, int 
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(transport, "transport");
         final boolean network = Transport.UDP == transport || Transport.TCP == transport;
-        final boolean supported = Format.JSON == format ? !network : Transport.STDOUT != transport;
+        final boolean supported = switch (format)
+        {
+            case JSON -> !network;
+            case IPFIX -> Transport.STDOUT != transport;
+            case PROTOBUF -> Transport.FILE == transport || Transport.TCP == transport;
+        };
         if (!supported)
         {
             throw new IllegalArgumentException(format + " export has no " + transport + " transport");
@@ -137,6 +146,16 @@ public record ExportTarget(Format format, Transport transport, String host, int 
             return parseIpfix(spec, rest);
         }
 
+        if (Format.PROTOBUF.scheme().equalsIgnoreCase(scheme))
+        {
+            if (startsWithIgnoreCase(rest, TCP_PREFIX))
+            {
+                return parseNetwork(spec, Format.PROTOBUF, Transport.TCP, rest.substring(TCP_PREFIX.length()));
+            }
+
+            return new ExportTarget(Format.PROTOBUF, Transport.FILE, null, 0, parsePath(spec, rest));
+        }
+
         throw invalid(spec, "unknown scheme '" + scheme + "'");
     }
 
@@ -185,7 +204,12 @@ public record ExportTarget(Format format, Transport transport, String host, int 
             throw invalid(spec, "IPFIX needs udp://HOST:PORT, tcp://HOST:PORT or file:PATH after 'ipfix:'");
         }
 
-        final String hostAndPort = rest.substring(transportPrefix.length());
+        return parseNetwork(spec, Format.IPFIX, transport, rest.substring(transportPrefix.length()));
+    }
+
+    private static ExportTarget parseNetwork(
+        final String spec, final Format format, final Transport transport, final String hostAndPort)
+    {
         if (hostAndPort.isEmpty())
         {
             throw invalid(spec, "it has no host");
@@ -226,7 +250,8 @@ public record ExportTarget(Format format, Transport transport, String host, int 
             portText = hostAndPort.substring(colon + 1);
             if (host.indexOf(':') >= 0)
             {
-                throw invalid(spec, "an IPv6 host must be in brackets, e.g. ipfix:udp://[2001:db8::1]:4739");
+                throw invalid(spec, "an IPv6 host must be in brackets, e.g. " +
+                    (Format.IPFIX == format ? "ipfix:udp://[2001:db8::1]:4739" : "protobuf:tcp://[2001:db8::1]:9000"));
             }
             if (!isHostText(host, false))
             {
@@ -239,7 +264,7 @@ public record ExportTarget(Format format, Transport transport, String host, int 
             throw invalid(spec, "it has no host");
         }
 
-        return new ExportTarget(Format.IPFIX, transport, host, parsePort(spec, portText), null);
+        return new ExportTarget(format, transport, host, parsePort(spec, portText), null);
     }
 
     private static int parsePort(final String spec, final String text)

@@ -8,6 +8,7 @@ import io.spillway.exporter.ipfix.IpfixTransport;
 import io.spillway.exporter.ipfix.TcpTransport;
 import io.spillway.exporter.ipfix.UdpTransport;
 import io.spillway.exporter.json.JsonLinesExporter;
+import io.spillway.exporter.protobuf.ProtobufExporter;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -80,7 +81,45 @@ public final class Exporters
         {
             case JSON -> openJson(target);
             case IPFIX -> openIpfix(target, ipfixOptions, SystemEpochClock.INSTANCE, STDERR_LOG);
+            case PROTOBUF -> openProtobuf(target, STDERR_LOG);
         };
+    }
+
+    /**
+     * Opens a Protobuf exporter with a given sink for its log lines (tests use it). A TCP collector must accept the
+     * connection at once.
+     */
+    public static ProtobufExporter openProtobuf(final ExportTarget target, final Consumer<String> log)
+    {
+        if (ExportTarget.Format.PROTOBUF != target.format())
+        {
+            throw new IllegalArgumentException("export target '" + target + "' is not Protobuf");
+        }
+
+        if (ExportTarget.Transport.FILE == target.transport())
+        {
+            checkWritableLocation(target, target.path());
+        }
+
+        try
+        {
+            return switch (target.transport())
+            {
+                case FILE -> ProtobufExporter.openFile(target.path(), log);
+                case TCP -> ProtobufExporter.openTcp(
+                    target.host(), target.port(), ProtobufExporter.DEFAULT_BUFFER_CAPACITY, log);
+                case UDP, STDOUT -> throw new IllegalArgumentException("Protobuf has no " + target.transport() +
+                    " transport");
+            };
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("export target '" + target + "': " + ex.getMessage(), ex);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw new UncheckedIOException("export target '" + target + "': " + ex.getMessage(), ex.getCause());
+        }
     }
 
     /**

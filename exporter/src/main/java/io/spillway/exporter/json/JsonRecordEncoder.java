@@ -172,7 +172,7 @@ public final class JsonRecordEncoder
     }
 
     /** Ports exist for transports that have them, unless the probe saw no transport header at all. */
-    static boolean hasPorts(final int protocol, final int flags)
+    public static boolean hasPorts(final int protocol, final int flags)
     {
         if (0 != (flags & FlowRecord.FLAG_L3_ONLY))
         {

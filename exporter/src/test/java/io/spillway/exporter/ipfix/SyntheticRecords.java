@@ -13,9 +13,9 @@ import java.util.SplittableRandom;
  * Seeded random flow records of every shape: IPv4 and IPv6; TCP, UDP, SCTP and ICMP; one-way and biflows; tagged and
  * untagged; with and without DPI results and hardware-counted shares.
  */
-final class SyntheticRecords
+public final class SyntheticRecords
 {
-    static final long BASE_MS = 1_700_000_000_000L;
+    public static final long BASE_MS = 1_700_000_000_000L;
     private static final byte[] NAME_CHARACTERS =
         "abcdefghijklmnopqrstuvwxyz0123456789.-".getBytes(StandardCharsets.US_ASCII);
 
@@ -27,14 +27,14 @@ final class SyntheticRecords
      * @param applications whether some records carry DPI results.
      * @param hardware     whether some records have a hardware-counted share.
      */
-    SyntheticRecords(final long seed, final boolean applications, final boolean hardware)
+    public SyntheticRecords(final long seed, final boolean applications, final boolean hardware)
     {
         this.random = new SplittableRandom(seed);
         this.applications = applications;
         this.hardware = hardware;
     }
 
-    List<FlowRecord> next(final int count)
+    public List<FlowRecord> next(final int count)
     {
         final List<FlowRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++)
@@ -44,7 +44,7 @@ final class SyntheticRecords
         return records;
     }
 
-    FlowRecord next()
+    public FlowRecord next()
     {
         final FlowRecord record = new FlowRecord()
             .wrap(new UnsafeBuffer(new byte[FlowRecord.MAX_LENGTH + 32]), 32)

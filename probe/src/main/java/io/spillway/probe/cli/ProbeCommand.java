@@ -85,7 +85,7 @@ public final class ProbeCommand implements Callable<Integer>
 
     @Option(names = "--export", paramLabel = "TARGET",
         description = "Where records go: json:- (stdout, the default), json:PATH, ipfix:udp://HOST:PORT, " +
-            "ipfix:tcp://HOST:PORT or ipfix:file:PATH. Repeat for several.")
+            "ipfix:tcp://HOST:PORT, ipfix:file:PATH, protobuf:PATH or protobuf:tcp://HOST:PORT. Repeat for several.")
     private List<String> exports = new ArrayList<>();
 
     @Option(names = "--ipfix-flows", paramLabel = "bi|uni",

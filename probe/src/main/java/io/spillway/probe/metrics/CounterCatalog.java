@@ -23,10 +23,15 @@ import static io.spillway.probe.metrics.MetricFamily.gauge;
  */
 final class CounterCatalog
 {
-    /** A type id's family, and its value of the family's {@link MetricFamily#labelName()} (null when it has none). */
+    /**
+     * A type id's family, and its value of the family's {@link MetricFamily#labelName()} (null when it has none). A
+     * null family is a counter registered only because its neighbours are indexed by value, which never counts.
+     */
     record Mapping(MetricFamily family, String labelValue)
     {
     }
+
+    private static final Mapping NEVER_COUNTS = new Mapping(null, null);
 
     private final Int2ObjectHashMap<Mapping> byType = new Int2ObjectHashMap<>();
 
@@ -72,8 +77,14 @@ final class CounterCatalog
             "Malformed packets, by what was wrong").labelledBy("kind");
         for (final MalformedKind kind : MalformedKind.values())
         {
-            // NONE is registered too (the counters are indexed by ordinal) and never counts.
-            add(ReceiveCounters.TYPE_MALFORMED + kind.ordinal(), malformed, lower(kind.name()));
+            if (kind == MalformedKind.NONE)
+            {
+                neverCounts(ReceiveCounters.TYPE_MALFORMED + kind.ordinal());
+            }
+            else
+            {
+                add(ReceiveCounters.TYPE_MALFORMED + kind.ordinal(), malformed, lower(kind.name()));
+            }
         }
     }
 
@@ -144,12 +155,14 @@ final class CounterCatalog
             "Frame bytes the device counted, merged into exported records").bytes());
         final MetricFamily failed = counter("spillway_offload_failed_requests",
             "Offload requests the device refused, by cause").labelledBy("cause");
+        neverCounts(160 + LearnResult.ACCEPTED);
         for (int cause = LearnResult.ACCEPTED + 1; cause <= LearnResult.DEVICE_ERROR; cause++)
         {
             add(160 + cause, failed, lower(LearnResult.name(cause)));
         }
         final MetricFamily expired = counter("spillway_offload_expired_flows",
             "Offloaded flows the device gave back, by cause").labelledBy("cause");
+        neverCounts(170);
         for (int cause = ExpiryCause.IDLE_TIMEOUT; cause <= ExpiryCause.DRAIN; cause++)
         {
             add(170 + cause, expired, lower(ExpiryCause.name(cause)));
@@ -177,7 +190,7 @@ final class CounterCatalog
         }
         for (final int unused : new int[] {0, 6, 7})
         {
-            add(190 + unused, records, "unknown");
+            neverCounts(190 + unused);
         }
     }
 
@@ -243,6 +256,11 @@ final class CounterCatalog
         add(1231, faults, "duplicated");
     }
 
+    private void neverCounts(final int typeId)
+    {
+        put(typeId, NEVER_COUNTS);
+    }
+
     private void add(final int typeId, final MetricFamily family)
     {
         add(typeId, family, null);
@@ -250,7 +268,12 @@ final class CounterCatalog
 
     private void add(final int typeId, final MetricFamily family, final String labelValue)
     {
-        if (byType.put(typeId, new Mapping(family, labelValue)) != null)
+        put(typeId, new Mapping(family, labelValue));
+    }
+
+    private void put(final int typeId, final Mapping mapping)
+    {
+        if (byType.put(typeId, mapping) != null)
         {
             throw new IllegalStateException("type id " + typeId + " mapped twice");
         }

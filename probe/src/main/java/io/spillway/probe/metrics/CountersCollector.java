@@ -19,12 +19,12 @@ import java.util.Map;
  * of the registry becomes a sample of the family its type id maps to ({@link CounterCatalog}), labelled with its
  * owner (the queue, port or exporter) and the label that tells apart the type ids of one family. Counters with equal
  * labels combine as their family says: several counters may share a type id and owner, and readers take the total.
- * A counter whose type id has no entry is shown as {@code spillway_unmapped_counter} with its id and label, so that a
+ * A counter whose type id has no entry is shown as {@code spillway_unmapped} with its id and label, so that a
  * new counter is visible before it is named.
  */
 public final class CountersCollector implements MultiCollector
 {
-    private static final MetricFamily UNMAPPED = MetricFamily.gauge("spillway_unmapped_counter",
+    private static final MetricFamily UNMAPPED = MetricFamily.gauge("spillway_unmapped",
         "A counter of the run with no metric name yet, by type id and label");
 
     private final CountersReader reader;
@@ -53,6 +53,10 @@ public final class CountersCollector implements MultiCollector
                 return;  // a time span's "no packet yet"
             }
             final CounterCatalog.Mapping mapping = catalog.mapping(typeId);
+            if (mapping != null && mapping.family() == null)
+            {
+                return;
+            }
             final MetricFamily family = mapping != null ? mapping.family() : UNMAPPED;
             final Labels labels = labels(family, mapping, key.getInt(0), typeId, label);
             families.computeIfAbsent(family, f -> new LinkedHashMap<>())

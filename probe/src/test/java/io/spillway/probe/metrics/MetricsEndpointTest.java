@@ -22,10 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +45,6 @@ class MetricsEndpointTest
     /** 637 packets over 21.8 s: replayed 8 times as fast, about 2.7 s, long enough for several scrapes. */
     private static final String CAPTURE = "signal.pcap";
     private static final String SPEED = "8";
-    private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final Pattern SUMMARY = Pattern.compile("spillway: ([\\d,]+) packets");
     private static final Pattern EXPORTED = Pattern.compile("export +([\\d,]+) records exported");
 
@@ -63,23 +60,7 @@ class MetricsEndpointTest
             "-r", TestCaptures.file(CAPTURE).toString(), "--replay-speed", SPEED, "--queues", "2", "-q",
             "--export", "json:" + dir.resolve("records.json"), "--metrics", "127.0.0.1:" + port));
 
-        final List<Scrape> midRun = new ArrayList<>();
-        while (!run.isDone())
-        {
-            try
-            {
-                final Scrape scrape = Scrape.of(port);
-                if (!run.isDone())
-                {
-                    midRun.add(scrape);
-                }
-            }
-            catch (final IOException notYetOrNoMore)
-            {
-                // Before the endpoint starts or after it stopped.
-            }
-            Thread.sleep(100);
-        }
+        final List<Scrape> midRun = Scrape.whileRunning(port, run);
         final CommandRun result = run.get();
         assertEquals(ProbeCommand.EXIT_OK, result.exit(), result.stderr());
         final long packets = number(SUMMARY, result.stderr());
@@ -91,17 +72,17 @@ class MetricsEndpointTest
         assertTrue(withPackets.count("spillway_device_to_host_packets_total") > 0, withPackets.text());
         assertTrue(withPackets.text().contains("spillway_export_dropped_records_total{exporter=\"json:"),
             "exporters are labelled by target");
-        assertFalse(withPackets.text().contains("spillway_unmapped_counter"), "every counter has a name");
+        assertFalse(withPackets.text().contains("spillway_unmapped"), "every counter has a name");
         final Scrape last = midRun.getLast();
         assertTrue(last.count("spillway_packets_total") <= packets, "a scrape never shows more than the run read");
         assertTrue(last.count("spillway_export_records_total") <= exported);
 
         assertThrows(IOException.class, () -> Scrape.of(port), "the endpoint stops with the run");
 
-        assumeTrue(Files.isExecutable(PROMTOOL), PROMTOOL + " is absent (Debian package prometheus): not checked " +
-            "by promtool");
-        promtoolAccepts(withPackets);
-        promtoolAccepts(last);
+        assumeTrue(Files.isExecutable(Scrape.PROMTOOL), Scrape.PROMTOOL + " is absent (Debian package " +
+            "prometheus): the scrapes were not checked by promtool");
+        withPackets.assertPromtoolAccepts(dir);
+        last.assertPromtoolAccepts(dir);
     }
 
     @Test
@@ -145,7 +126,7 @@ class MetricsEndpointTest
         }
         assertEquals(result.recordsDropped(), end.count("spillway_export_dropped_records_total",
             "exporter=\"test\""));
-        assertFalse(end.text().contains("spillway_unmapped_counter"), "every counter has a name");
+        assertFalse(end.text().contains("spillway_unmapped"), "every counter has a name");
     }
 
     @Test
@@ -169,15 +150,6 @@ class MetricsEndpointTest
             "--export", "json:" + dir.resolve("records.json"), "--metrics", "9464");
         assertEquals(ProbeCommand.EXIT_USAGE, run.exit(), run.stderr());
         assertTrue(run.stderr().contains("--metrics wants HOST:PORT"), run.stderr());
-    }
-
-    private void promtoolAccepts(final Scrape scrape) throws IOException, InterruptedException
-    {
-        final Path text = Files.writeString(dir.resolve("scrape.txt"), scrape.text(), StandardCharsets.UTF_8);
-        final Process promtool = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
-            .redirectInput(text.toFile()).redirectErrorStream(true).start();
-        final String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, promtool.waitFor(), "promtool check metrics: " + output + "\n" + scrape.text());
     }
 
     private static long number(final Pattern pattern, final String text)

@@ -18,8 +18,9 @@ import static io.spillway.probe.metrics.MetricFamily.gauge;
  * Which metric family each type id of the run's {@link io.spillway.device.Counters} belongs to, and the label value
  * that tells it apart from the other type ids of its family. The ids are those the registering classes declare
  * (named beside each entry); ids of the probe's own packages are package-private there, so they are repeated here,
- * and {@code CounterCatalogTest} checks that every counter a run registers has its entry. A device backend's own ids
- * (1000 and up) are listed for the backends Spillway ships; probe may not import a backend, so they are literals too.
+ * and the tests (MetricsEndpointTest, and OffloadMetricsTest in testbed with the emulated NIC) check that every
+ * counter a run registers has its entry. A device backend's own ids (1000 and up) are listed for the backends
+ * Spillway ships; probe may not import a backend, so they are literals too.
  */
 final class CounterCatalog
 {

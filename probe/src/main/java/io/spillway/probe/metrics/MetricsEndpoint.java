@@ -34,7 +34,8 @@ public final class MetricsEndpoint implements AutoCloseable
         final int colon = hostPort.lastIndexOf(':');
         if (colon <= 0 || colon == hostPort.length() - 1)
         {
-            throw new IllegalArgumentException("--metrics wants HOST:PORT, e.g. 127.0.0.1:9464, not '" + hostPort + "'");
+            throw new IllegalArgumentException("--metrics wants HOST:PORT, e.g. 127.0.0.1:9464, not '" + hostPort +
+                "'");
         }
         String host = hostPort.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]"))

@@ -95,8 +95,8 @@ class MetricsEndpointTest
         try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1:0",
             new CountersCollector(counters.registry(), List.of("test"))))
         {
-            result = Probe.run(ProbeConfig.defaults(2).withDpi(Dpi.load(), 0), Devices.provider("files"), spec, List.of(new Discard()), null,
-                counters);
+            result = Probe.run(ProbeConfig.defaults(2).withDpi(Dpi.load(), 0), Devices.provider("files"), spec,
+                List.of(new Discard()), null, counters);
             end = Scrape.of(endpoint.port());
         }
 

@@ -14,6 +14,8 @@ import io.spillway.exporter.ipfix.IpfixOptions;
 import io.spillway.offload.OffloadAction;
 import io.spillway.probe.dpi.DpiUntil;
 import io.spillway.probe.flow.FlowTimeouts;
+import io.spillway.probe.metrics.CountersCollector;
+import io.spillway.probe.metrics.MetricsEndpoint;
 import io.spillway.probe.pipeline.OffloadPolicy;
 import io.spillway.probe.pipeline.Probe;
 import io.spillway.probe.pipeline.ProbeConfig;
@@ -142,6 +144,11 @@ public final class ProbeCommand implements Callable<Integer>
             "${DEFAULT-VALUE}).")
     private int offloadAfterPackets = OffloadPolicy.DEFAULT_AFTER_PACKETS;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+        description = "Serve the run's counters to Prometheus at http://HOST:PORT/metrics from before the run until " +
+            "its end (docs/metrics.md), e.g. 127.0.0.1:9464.")
+    private String metrics;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress line.")
     private boolean quiet;
 
@@ -197,12 +204,16 @@ public final class ProbeCommand implements Callable<Integer>
                 .withEnterpriseNumber(ipfixEnterprise)
                 .withFlows(ipfixFlows)
                 .withIgnoredPackets(counters::packetsNotAccounted);
-            for (final String target : exports.isEmpty() ? List.of("json:-") : exports)
+            final List<String> targets = exports.isEmpty() ? List.of("json:-") : exports;
+            for (final String target : targets)
             {
                 exporters.add(Exporters.open(target, ipfix));
             }
             final ProbeResult result;
-            try (Probe probe = Probe.open(config, provider, deviceSpec, exporters, counters);
+            // The endpoint is up before the device opens: a scrape sees every counter from 0, as registered.
+            try (MetricsEndpoint endpoint = metrics == null ? null : MetricsEndpoint.start(metrics,
+                    new CountersCollector(counters.registry(), targets));
+                Probe probe = Probe.open(config, provider, deviceSpec, exporters, counters);
                 StopOnSignal signals = StopOnSignal.install(probe, err))
             {
                 if (!provider.readsStream())

@@ -3,7 +3,7 @@ package io.spillway.probe.flow;
 import io.spillway.device.Counters;
 import org.agrona.concurrent.status.AtomicCounter;
 
-/** One worker's flow cache figures, live: flows, records by end reason, evictions, splits, flowId use. */
+/** One worker's flow cache figures, live: flows created and held, records by end reason, evictions, flowId use. */
 final class CacheCounters
 {
     static final int TYPE_FLOWS_CREATED = 180;
@@ -12,6 +12,8 @@ final class CacheCounters
     static final int TYPE_TCP_RESTARTS = 183;
     static final int TYPE_FLOW_ID_HITS = 184;
     static final int TYPE_FLOW_ID_MISSES = 185;
+    /** A gauge: the flows the cache holds now. */
+    static final int TYPE_FLOWS_ACTIVE = 186;
     /** One type per flowEndReason, from this id. */
     static final int TYPE_RECORDS = 190;
     static final int REASONS = 8;
@@ -22,6 +24,7 @@ final class CacheCounters
     final AtomicCounter tcpRestarts;
     final AtomicCounter flowIdHits;
     final AtomicCounter flowIdMisses;
+    final AtomicCounter flowsActive;
     final AtomicCounter[] recordsByReason;
 
     CacheCounters(final Counters counters, final int queue)
@@ -32,6 +35,7 @@ final class CacheCounters
         tcpRestarts = counters.add(TYPE_TCP_RESTARTS, queue, "TCP connections that reused a closed 5-tuple");
         flowIdHits = counters.add(TYPE_FLOW_ID_HITS, queue, "packets found by their flowId, without a lookup");
         flowIdMisses = counters.add(TYPE_FLOW_ID_MISSES, queue, "packets whose flowId named no live flow");
+        flowsActive = counters.add(TYPE_FLOWS_ACTIVE, queue, "flows in the cache now");
         recordsByReason = counters.addAll(TYPE_RECORDS, REASONS, queue, reason -> "records of end reason " + reason);
     }
 }

@@ -81,7 +81,7 @@ public final class FlowCache implements AutoCloseable
     {
         this.listener = listener;
         this.counters = new CacheCounters(counters, queue);
-        table = new FlowTable(queue, capacity, this.counters.flowsCreated);
+        table = new FlowTable(queue, capacity, this.counters.flowsCreated, this.counters.flowsActive);
         records = new RecordBuilder(queue, table.entries(), table.ipv6Addresses(), handler, listener,
             this.counters.recordsByReason);
         counter = new FlowCounter(table.entries(), records, this.counters.overflowSplits);

@@ -35,6 +35,8 @@ final class FlowTable implements AutoCloseable
     private int highWater;
     private int live;
     private final AtomicCounter flowsCreated;
+    /** {@link #live} for readers on other threads (a metrics scrape); written per flow, not per packet. */
+    private final AtomicCounter flowsActive;
     /** Written once per batch so the JIT keeps the prefetching loads of {@link #prefetch}. */
     private long prefetchSink;
 
@@ -42,9 +44,10 @@ final class FlowTable implements AutoCloseable
      * @param queue    the worker queue this table belongs to, part of every {@link FlowId}
      * @param capacity the most flows held at once
      */
-    FlowTable(final int queue, final int capacity, final AtomicCounter flowsCreated)
+    FlowTable(final int queue, final int capacity, final AtomicCounter flowsCreated, final AtomicCounter flowsActive)
     {
         this.flowsCreated = flowsCreated;
+        this.flowsActive = flowsActive;
         if (capacity < 1 || capacity > (1 << 30))
         {
             throw new IllegalArgumentException("flow cache capacity must be in [1, 2^30]: " + capacity);
@@ -134,6 +137,7 @@ final class FlowTable implements AutoCloseable
         }
         index.put(hash, slot);
         live++;
+        flowsActive.setOpaque(live);
         flowsCreated.incrementOpaque();
         return slot;
     }
@@ -146,6 +150,7 @@ final class FlowTable implements AutoCloseable
         entries.nextGeneration(slot);
         freeSlots[freeCount++] = slot;
         live--;
+        flowsActive.setOpaque(live);
     }
 
     /** The flow's {@link FlowId}: this queue, the slot and the slot's current generation. */

@@ -19,6 +19,10 @@ import java.util.List;
  */
 final class ExportAgent implements Agent, MessageHandler
 {
+    static final int TYPE_RECORDS = 210;
+    static final int TYPE_CPU_NANOS = 211;
+    /** Per exporter (the owner is its index in the export list): the records it had to drop. */
+    static final int TYPE_DROPPED_RECORDS = 212;
     private static final int RECORDS_PER_RING = 256;
 
     private final RingBuffer[] rings;
@@ -30,14 +34,20 @@ final class ExportAgent implements Agent, MessageHandler
     private final AtomicCounter records;
     private boolean unflushed;
     private final AtomicCounter cpuNanos;
+    private final AtomicCounter[] droppedRecords;
     private volatile boolean finished;
 
     ExportAgent(final RingBuffer[] rings, final List<FlowExporter> exporters, final Counters counters)
     {
-        this.records = counters.add(210, Counters.NO_OWNER, "records handed to the exporters");
-        this.cpuNanos = counters.add(211, Counters.NO_OWNER, "export thread CPU, ns");
+        this.records = counters.add(TYPE_RECORDS, Counters.NO_OWNER, "records handed to the exporters");
+        this.cpuNanos = counters.add(TYPE_CPU_NANOS, Counters.NO_OWNER, "export thread CPU, ns");
         this.rings = rings;
         this.exporters = exporters.toArray(new FlowExporter[0]);
+        this.droppedRecords = new AtomicCounter[this.exporters.length];
+        for (int i = 0; i < droppedRecords.length; i++)
+        {
+            droppedRecords[i] = counters.add(TYPE_DROPPED_RECORDS, i, "records the exporter dropped");
+        }
         this.ended = new boolean[rings.length];
     }
 
@@ -56,11 +66,13 @@ final class ExportAgent implements Agent, MessageHandler
             {
                 exporter.flush();
             }
+            publishDrops();
             unflushed = false;
         }
         if (endedCount == rings.length)
         {
             closeExporters();
+            publishDrops();
             finished = true;
             throw new AgentTerminationException();
         }
@@ -124,6 +136,18 @@ final class ExportAgent implements Agent, MessageHandler
             dropped += exporter.droppedRecords();
         }
         return dropped;
+    }
+
+    /**
+     * The exporters count their drops in plain fields of this thread; the counters mirror them after each flush and
+     * at the end, which is when drops happen or become known, so that readers see them without a call per record.
+     */
+    private void publishDrops()
+    {
+        for (int i = 0; i < exporters.length; i++)
+        {
+            droppedRecords[i].setRelease(exporters[i].droppedRecords());
+        }
     }
 
     private void closeExporters()

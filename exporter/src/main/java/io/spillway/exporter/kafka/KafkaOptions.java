@@ -22,8 +22,8 @@ public record KafkaOptions(
     /** lz4: fast on the probe's side and shipped with kafka-clients (lz4-java), as zstd-jni is. */
     public static final String DEFAULT_COMPRESSION = "lz4";
     public static final long DEFAULT_BUFFER_BYTES = 32L * 1024 * 1024;
-    /** The producer needs room for at least one batch. */
-    public static final long MIN_BUFFER_BYTES = 64 * 1024;
+    /** Room for 64 of the producer's 16 KiB batches (batch.size): a few partitions' open and in-flight batches. */
+    public static final long MIN_BUFFER_BYTES = 1024 * 1024;
     public static final KafkaOptions DEFAULTS = new KafkaOptions(Value.PROTOBUF, DEFAULT_BUFFER_BYTES,
         DEFAULT_COMPRESSION, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(10));
 

@@ -1,6 +1,7 @@
 package io.spillway.exporter.kafka;
 
 import io.spillway.exporter.ExportTarget;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -52,6 +53,11 @@ public final class KafkaProducers
         // The producer requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, Math.min(10_000, delivery - 5))));
         config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        // send() finds the topic's partitions in the metadata or fails at once (max.block.ms=0). Keep them: forget
+        // neither a topic idle for a while (a quiet link) nor the cluster when every broker is briefly down, so that
+        // records wait in buffer.memory for delivery.timeout.ms instead of being dropped on the spot.
+        config.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, Integer.toString(Integer.MAX_VALUE));
+        config.put(CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
         return config;
     }
 

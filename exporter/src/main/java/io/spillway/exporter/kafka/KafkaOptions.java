@@ -1,6 +1,7 @@
 package io.spillway.exporter.kafka;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -19,6 +20,9 @@ public record KafkaOptions(
     Value value, long bufferBytes, String compression, Duration deliveryTimeout, Duration startTimeout,
     Duration closeTimeout)
 {
+    /** The producer's compression.type values; all their codecs come with kafka-clients. */
+    public static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
+
     /** lz4: fast on the probe's side and shipped with kafka-clients (lz4-java), as zstd-jni is. */
     public static final String DEFAULT_COMPRESSION = "lz4";
     public static final long DEFAULT_BUFFER_BYTES = 32L * 1024 * 1024;
@@ -59,6 +63,11 @@ public record KafkaOptions(
     {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(compression, "compression");
+        if (!COMPRESSIONS.contains(compression))
+        {
+            throw new IllegalArgumentException("--kafka-compression must be one of " + String.join(", ", COMPRESSIONS) +
+                ", not '" + compression + "'");
+        }
         if (bufferBytes < MIN_BUFFER_BYTES)
         {
             throw new IllegalArgumentException("--kafka-buffer must be at least " + MIN_BUFFER_BYTES + " bytes, not " +

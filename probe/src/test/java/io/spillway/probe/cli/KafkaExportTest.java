@@ -1,0 +1,254 @@
+package io.spillway.probe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.spillway.capture.reference.TestCaptures;
+import io.spillway.exporter.kafka.KafkaTestBroker;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Kafka export of real captures, end to end against a real KRaft broker in this JVM: the probe command line
+ * with DPI on exports {@code --export kafka://BROKER/TOPIC} and JSON lines in one run; every Kafka record, decoded
+ * with the generated classes (or read as JSON), equals one JSON line of the run and each line has one record; all
+ * records of a flow share a partition, in the order the probe exported them.
+ */
+class KafkaExportTest
+{
+    /** IPv4 and IPv6; TCP, UDP, ICMP, ICMPv6, SCTP, IPv6-in-IPv4; VLAN tags; DPI names and server names. */
+    private static final List<String> CAPTURES = List.of("1kxun.pcap", "http_ipv6.pcap", "quic.pcap", "ssh.pcap",
+        "dns_doh.pcap", "viber.pcap", "nintendo.pcap", "zoom.pcap", "sctp.cap", "6in4tunnel.pcap");
+    private static final int PARTITIONS = 6;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static KafkaTestBroker broker;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() throws Exception
+    {
+        broker = KafkaTestBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception
+    {
+        broker.close();
+    }
+
+    @Test
+    void protobufValuesDecodeToTheJsonLinesOfTheSameRun() throws Exception
+    {
+        broker.createTopic("flows-pb", PARTITIONS);
+        final List<JsonNode> lines = run("flows-pb", "protobuf");
+        final List<Map<String, String>> expected = new ArrayList<>();
+        for (final JsonNode line : lines)
+        {
+            expected.add(comparable(line));
+        }
+
+        final List<ConsumerRecord<byte[], byte[]>> received =
+            broker.consume("flows-pb", PARTITIONS, lines.size(), Duration.ofSeconds(60));
+        final List<Map<String, String>> decoded = new ArrayList<>();
+        for (final ConsumerRecord<byte[], byte[]> record : received)
+        {
+            decoded.add(comparable(io.spillway.flow.v1.FlowRecord.parseFrom(record.value())));
+        }
+        assertMatchesInOrderPerPartition(expected, received, decoded);
+    }
+
+    @Test
+    void jsonValuesAreTheJsonLinesOfTheSameRun() throws Exception
+    {
+        broker.createTopic("flows-json", PARTITIONS);
+        final List<JsonNode> lines = run("flows-json", "json");
+        final List<Map<String, String>> expected = new ArrayList<>();
+        for (final JsonNode line : lines)
+        {
+            expected.add(comparable(line));
+        }
+
+        final List<ConsumerRecord<byte[], byte[]>> received =
+            broker.consume("flows-json", PARTITIONS, lines.size(), Duration.ofSeconds(60));
+        final List<Map<String, String>> values = new ArrayList<>();
+        for (final ConsumerRecord<byte[], byte[]> record : received)
+        {
+            values.add(comparable(JSON.readTree(new String(record.value(), StandardCharsets.UTF_8))));
+        }
+        assertMatchesInOrderPerPartition(expected, received, values);
+    }
+
+    @Test
+    void aBrokerNotThereAtStartIsAUsageErrorNamingIt() throws Exception
+    {
+        final int port;
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            port = socket.getLocalPort();
+        }
+        final CommandRun run = CommandRun.of("-r", TestCaptures.file("ssh.pcap").toString(), "--no-dpi",
+            "--export", "kafka://127.0.0.1:" + port + "/flows");
+        assertEquals(ProbeCommand.EXIT_USAGE, run.exit(), run.stderr());
+        assertTrue(run.stderr().contains("127.0.0.1:" + port), run.stderr());
+        assertTrue(run.stderr().contains("no Kafka broker answered"), run.stderr());
+    }
+
+    /** Runs the probe on CAPTURES to JSON lines and the topic; returns the lines. */
+    private List<JsonNode> run(final String topic, final String value) throws Exception
+    {
+        final Path json = dir.resolve("flows.jsonl");
+        final List<String> args = new ArrayList<>(List.of("--queues", "2"));
+        for (final String capture : CAPTURES)
+        {
+            args.add("-r");
+            args.add(TestCaptures.file(capture).toString());
+        }
+        args.addAll(List.of("--export", "json:" + json, "--export",
+            "kafka://" + broker.bootstrapServers() + "/" + topic, "--kafka-value", value));
+        final CommandRun run = CommandRun.of(args.toArray(new String[0]));
+        assertEquals(ProbeCommand.EXIT_OK, run.exit(), run.stderr());
+
+        final List<JsonNode> lines = new ArrayList<>();
+        for (final String line : Files.readAllLines(json, StandardCharsets.US_ASCII))
+        {
+            lines.add(JSON.readTree(line));
+        }
+        assertTrue(lines.size() > 100, "records: " + lines.size());
+        assertTrue(lines.stream().anyMatch((line) -> line.has("serverName")), "DPI found server names");
+        assertTrue(lines.stream().anyMatch((line) -> line.has("sourceIPv6Address")), "IPv6 flows");
+        final int n = lines.size();
+        assertTrue(run.stderr().contains("produced " + n + ", delivered " + n + ", dropped 0"), run.stderr());
+        return lines;
+    }
+
+    /**
+     * Each received record is one JSON line, each line is received once, and a partition holds its records in the
+     * order of the lines (the export thread's order, kept by the idempotent producer). All records of one key share a
+     * partition, and the flows use several.
+     */
+    private static void assertMatchesInOrderPerPartition(final List<Map<String, String>> lines,
+        final List<ConsumerRecord<byte[], byte[]>> received, final List<Map<String, String>> decoded)
+    {
+        assertEquals(lines.size(), received.size(), "records in the topic");
+        final Map<Map<String, String>, ArrayDeque<Integer>> lineIndexes = new HashMap<>();
+        for (int i = 0; i < lines.size(); i++)
+        {
+            lineIndexes.computeIfAbsent(lines.get(i), (k) -> new ArrayDeque<>()).add(i);
+        }
+        final Map<Integer, Integer> lastLineOfPartition = new HashMap<>();
+        final Map<String, Set<Integer>> partitionsOfKey = new HashMap<>();
+        for (int r = 0; r < received.size(); r++)
+        {
+            final ArrayDeque<Integer> indexes = lineIndexes.get(decoded.get(r));
+            assertTrue(null != indexes && !indexes.isEmpty(), "record " + r + " is a JSON line: " + decoded.get(r));
+            final int line = indexes.poll();
+            final int partition = received.get(r).partition();
+            final Integer before = lastLineOfPartition.put(partition, line);
+            assertTrue(null == before || before < line, "partition " + partition + " keeps the export order");
+            partitionsOfKey.computeIfAbsent(HexFormat.of().formatHex(received.get(r).key()), (k) -> new HashSet<>())
+                .add(partition);
+        }
+        partitionsOfKey.forEach((key, partitions) -> assertEquals(1, partitions.size(), "flow key " + key));
+        assertEquals(PARTITIONS, lastLineOfPartition.size(), "flows in every partition");
+    }
+
+    /** A JSON line as lower-case field name → text, without the fields proto3 leaves off the wire (0 and ""). */
+    private static Map<String, String> comparable(final JsonNode line) throws Exception
+    {
+        final Map<String, String> fields = new TreeMap<>();
+        final Iterator<Map.Entry<String, JsonNode>> it = line.fields();
+        while (it.hasNext())
+        {
+            final Map.Entry<String, JsonNode> field = it.next();
+            final String name = field.getKey().toLowerCase(Locale.ROOT);
+            final String text = name.endsWith("ipv6address") ? ipv6Hex(field.getValue().asText()) :
+                field.getValue().asText();
+            if (!text.equals("0") && !text.isEmpty())
+            {
+                fields.put(name, text);
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * A decoded message as the same map: proto field names without '_' are the JSON names in lower case
+     * (source_ipv4_address, sourceIPv4Address); docs/protobuf.md gives the value rules.
+     */
+    private static Map<String, String> comparable(final io.spillway.flow.v1.FlowRecord message)
+    {
+        final Map<String, String> fields = new TreeMap<>();
+        for (final Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet())
+        {
+            final String name = field.getKey().getName();
+            final Object value = field.getValue();
+            if (name.equals("ndpi_category"))
+            {
+                continue;   // the id of the category name; the JSON lines carry the name only
+            }
+            final String text = switch (value)
+            {
+                case ByteString bytes when bytes.size() == 4 -> ipv4Text(bytes.toByteArray());
+                case ByteString bytes -> HexFormat.of().formatHex(bytes.toByteArray());
+                case EnumValueDescriptor e when name.equals("ndpi_detection") ->
+                    e.getName().substring("NDPI_DETECTION_".length()).toLowerCase(Locale.ROOT);
+                case EnumValueDescriptor e -> String.valueOf(e.getNumber());
+                case Integer i -> Integer.toUnsignedString(i);
+                case Long l -> Long.toUnsignedString(l);
+                default -> value.toString();
+            };
+            fields.put(name.replace("_", ""), text);
+        }
+        return fields;
+    }
+
+    private static String ipv4Text(final byte[] a)
+    {
+        return (a[0] & 0xFF) + "." + (a[1] & 0xFF) + "." + (a[2] & 0xFF) + "." + (a[3] & 0xFF);
+    }
+
+    /** The 16 bytes of an IPv6 text address as hex, so RFC 5952 text and raw bytes compare. */
+    private static String ipv6Hex(final String text) throws Exception
+    {
+        final InetAddress address = InetAddress.getByName(text);
+        if (address instanceof Inet4Address)
+        {
+            // Java turns ::ffff:a.b.c.d into the IPv4 address.
+            final byte[] mapped = new byte[16];
+            mapped[10] = (byte)0xFF;
+            mapped[11] = (byte)0xFF;
+            System.arraycopy(address.getAddress(), 0, mapped, 12, 4);
+            return HexFormat.of().formatHex(mapped);
+        }
+        return HexFormat.of().formatHex(address.getAddress());
+    }
+}

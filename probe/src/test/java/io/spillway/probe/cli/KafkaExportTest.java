@@ -48,6 +48,8 @@ class KafkaExportTest
         "dns_doh.pcap", "viber.pcap", "nintendo.pcap", "zoom.pcap", "sctp.cap", "6in4tunnel.pcap");
     private static final int PARTITIONS = 6;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path PROTO_ROOT =
+        Path.of(System.getProperty("user.dir")).resolveSibling("exporter/src/main/proto");
     private static KafkaTestBroker broker;
 
     @TempDir
@@ -84,6 +86,7 @@ class KafkaExportTest
             decoded.add(comparable(io.spillway.flow.v1.FlowRecord.parseFrom(record.value())));
         }
         assertMatchesInOrderPerPartition(expected, received, decoded);
+        assertKcatAndProtocDecode("flows-pb", received);
     }
 
     @Test
@@ -120,6 +123,35 @@ class KafkaExportTest
         assertEquals(ProbeCommand.EXIT_USAGE, run.exit(), run.stderr());
         assertTrue(run.stderr().contains("127.0.0.1:" + port), run.stderr());
         assertTrue(run.stderr().contains("no Kafka broker answered"), run.stderr());
+    }
+
+    /**
+     * The consumer pipeline of docs/kafka.md: kcat prints the first value of partition 0 raw, Debian's protoc decodes
+     * it with the schema, and the fields it prints are those of the record decoded here.
+     */
+    private static void assertKcatAndProtocDecode(final String topic,
+        final List<ConsumerRecord<byte[], byte[]>> received) throws Exception
+    {
+        final ConsumerRecord<byte[], byte[]> first = received.stream().filter((r) -> r.partition() == 0)
+            .min((a, b) -> Long.compare(a.offset(), b.offset())).orElseThrow();
+        final String command = "kcat -C -b " + broker.bootstrapServers() + " -t " + topic +
+            " -p 0 -o beginning -c 1 -e -q -f '%s' | protoc --decode=spillway.flow.v1.FlowRecord --proto_path=" +
+            PROTO_ROOT + " spillway/flow/v1/flow.proto";
+        final Process shell = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        final String output = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(shell.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "kcat | protoc finished");
+        assertEquals(0, shell.exitValue(), command + "\n" + output);
+
+        final io.spillway.flow.v1.FlowRecord message = io.spillway.flow.v1.FlowRecord.parseFrom(first.value());
+        final Set<String> printed = new HashSet<>();
+        for (final String line : output.strip().split("\n"))
+        {
+            printed.add(line.substring(0, line.indexOf(':')));
+        }
+        final Set<String> fields = new HashSet<>();
+        message.getAllFields().keySet().forEach((field) -> fields.add(field.getName()));
+        assertEquals(fields, printed, output);
+        assertTrue(output.contains("packet_delta_count: " + message.getPacketDeltaCount()), output);
     }
 
     /** Runs the probe on CAPTURES to JSON lines and the topic; returns the lines. */

@@ -106,6 +106,31 @@ public final class KafkaTestBroker implements AutoCloseable
         return records;
     }
 
+    /**
+     * Stops the broker (the node's controller stays up) and starts it again on the same port after {@code down},
+     * while the test goes on: clients see the broker gone, then back.
+     */
+    public Thread restartBrokerAfter(final Duration down) throws Exception
+    {
+        final kafka.server.BrokerServer server = cluster.brokers().values().iterator().next();
+        server.shutdown();
+        server.awaitShutdown();
+        final Thread restart = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(down.toMillis());
+                server.startup();
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }, "kafka-test-broker-restart");
+        restart.start();
+        return restart;
+    }
+
     /** Stops the broker and controller for good: clients then see connections refused. */
     @Override
     public void close() throws Exception

@@ -17,6 +17,7 @@ final class FlowKey
     static final int LENGTH = 40;
     private static final int ENDPOINT_LENGTH = 18;
     private static final int ADDRESS_LENGTH = 16;
+    private static final int IPV4_LENGTH = 4;
 
     private FlowKey()
     {
@@ -33,17 +34,20 @@ final class FlowKey
         key[1] = (byte)record.protocol();
         key[2] = (byte)(record.vlanId() >>> 8);
         key[3] = (byte)record.vlanId();
-        final boolean srcFirst = compare(buffer, src, record.srcPort(), dst, record.dstPort()) <= 0;
-        putEndpoint(key, 4, buffer, srcFirst ? src : dst, srcFirst ? record.srcPort() : record.dstPort());
-        putEndpoint(key, 4 + ENDPOINT_LENGTH, buffer, srcFirst ? dst : src,
+        // An IPv4 address is the first 4 of its 16 bytes: only those are read, the key's other 12 stay 0.
+        final int addressLength = 4 == record.ipVersion() ? IPV4_LENGTH : ADDRESS_LENGTH;
+        final boolean srcFirst = compare(buffer, addressLength, src, record.srcPort(), dst, record.dstPort()) <= 0;
+        putEndpoint(key, 4, buffer, addressLength, srcFirst ? src : dst,
+            srcFirst ? record.srcPort() : record.dstPort());
+        putEndpoint(key, 4 + ENDPOINT_LENGTH, buffer, addressLength, srcFirst ? dst : src,
             srcFirst ? record.dstPort() : record.srcPort());
         return key;
     }
 
-    private static int compare(
-        final DirectBuffer buffer, final int a, final int aPort, final int b, final int bPort)
+    private static int compare(final DirectBuffer buffer, final int addressLength, final int a, final int aPort,
+        final int b, final int bPort)
     {
-        for (int i = 0; i < ADDRESS_LENGTH; i++)
+        for (int i = 0; i < addressLength; i++)
         {
             final int diff = (buffer.getByte(a + i) & 0xFF) - (buffer.getByte(b + i) & 0xFF);
             if (0 != diff)
@@ -54,10 +58,10 @@ final class FlowKey
         return Integer.compare(aPort, bPort);
     }
 
-    private static void putEndpoint(
-        final byte[] key, final int index, final DirectBuffer buffer, final int address, final int port)
+    private static void putEndpoint(final byte[] key, final int index, final DirectBuffer buffer,
+        final int addressLength, final int address, final int port)
     {
-        buffer.getBytes(address, key, index, ADDRESS_LENGTH);
+        buffer.getBytes(address, key, index, addressLength);
         key[index + ADDRESS_LENGTH] = (byte)(port >>> 8);
         key[index + ADDRESS_LENGTH + 1] = (byte)port;
     }

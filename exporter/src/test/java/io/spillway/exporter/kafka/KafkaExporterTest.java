@@ -124,6 +124,11 @@ class KafkaExporterTest
         assertArrayEquals(FlowKey.of(forward), FlowKey.of(reverse));
         assertEquals(FlowKey.LENGTH, FlowKey.of(TestRecords.ipv6UdpOneWay()).length);
         assertTrue(!Arrays.equals(FlowKey.of(forward), FlowKey.of(TestRecords.ipv4Tcp().srcPort(40001))));
+
+        // Bytes past an IPv4 address are not part of it, whatever a buffer holds there.
+        final FlowRecord dirty = TestRecords.ipv4Tcp();
+        ((org.agrona.MutableDirectBuffer)dirty.buffer()).putByte(dirty.srcAddressOffset() + 9, (byte)0x5A);
+        assertArrayEquals(FlowKey.of(forward), FlowKey.of(dirty));
     }
 
     @Test

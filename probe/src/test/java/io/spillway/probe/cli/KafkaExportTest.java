@@ -158,7 +158,8 @@ class KafkaExportTest
     private List<JsonNode> run(final String topic, final String value) throws Exception
     {
         final Path json = dir.resolve("flows.jsonl");
-        final List<String> args = new ArrayList<>(List.of("--queues", "2"));
+        // A 1 s active timeout cuts the longer flows into several records, which must share a partition.
+        final List<String> args = new ArrayList<>(List.of("--queues", "2", "--active-timeout", "1"));
         for (final String capture : CAPTURES)
         {
             args.add("-r");
@@ -198,6 +199,7 @@ class KafkaExportTest
         }
         final Map<Integer, Integer> lastLineOfPartition = new HashMap<>();
         final Map<String, Set<Integer>> partitionsOfKey = new HashMap<>();
+        final Map<String, Set<Integer>> partitionsOfFlow = new HashMap<>();
         for (int r = 0; r < received.size(); r++)
         {
             final ArrayDeque<Integer> indexes = lineIndexes.get(decoded.get(r));
@@ -208,9 +210,27 @@ class KafkaExportTest
             assertTrue(null == before || before < line, "partition " + partition + " keeps the export order");
             partitionsOfKey.computeIfAbsent(HexFormat.of().formatHex(received.get(r).key()), (k) -> new HashSet<>())
                 .add(partition);
+            partitionsOfFlow.computeIfAbsent(flow(lines.get(line)), (k) -> new HashSet<>()).add(partition);
         }
         partitionsOfKey.forEach((key, partitions) -> assertEquals(1, partitions.size(), "flow key " + key));
+        partitionsOfFlow.forEach((flow, partitions) -> assertEquals(1, partitions.size(), "flow " + flow));
+        System.out.printf("kafka export: %d records of %d flows (%d keys) in %d partitions%n", lines.size(),
+            partitionsOfFlow.size(), partitionsOfKey.size(), lastLineOfPartition.size());
+        assertTrue(partitionsOfFlow.size() < lines.size() - 100, "flows with several records: " +
+            partitionsOfFlow.size() + " flows, " + lines.size() + " records");
         assertEquals(PARTITIONS, lastLineOfPartition.size(), "flows in every partition");
+    }
+
+    /** A flow as its JSON line names it, whichever direction: protocol, VLAN, the two endpoints in order. */
+    private static String flow(final Map<String, String> line)
+    {
+        final String source = line.getOrDefault("sourceipv4address", line.get("sourceipv6address")) + " " +
+            line.get("sourcetransportport");
+        final String destination = line.getOrDefault("destinationipv4address", line.get("destinationipv6address")) +
+            " " + line.get("destinationtransportport");
+        return line.get("protocolidentifier") + " vlan " + line.get("vlanid") + " icmp " +
+            line.getOrDefault("icmptypecodeipv4", line.get("icmptypecodeipv6")) + ": " +
+            (source.compareTo(destination) <= 0 ? source + " | " + destination : destination + " | " + source);
     }
 
     /** A JSON line as lower-case field name → text, without the fields proto3 leaves off the wire (0 and ""). */

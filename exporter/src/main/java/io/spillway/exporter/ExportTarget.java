@@ -2,6 +2,7 @@ package io.spillway.exporter;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -193,9 +194,9 @@ public record ExportTarget(Format format, Transport transport, String host, int 
     }
 
     /** The bootstrap brokers of a Kafka target, each HOST:PORT (IPv6 in brackets). */
-    public java.util.List<String> brokers()
+    public List<String> brokers()
     {
-        return Transport.KAFKA == transport ? java.util.List.of(host.split(",")) : java.util.List.of();
+        return Transport.KAFKA == transport ? List.of(host.split(",")) : List.of();
     }
 
     /** The canonical spec of this target, which {@link #parse} turns back into an equal target. */
@@ -272,6 +273,10 @@ public record ExportTarget(Format format, Transport transport, String host, int 
         final StringBuilder brokers = new StringBuilder();
         for (final String broker : location.substring(0, slash).split(",", -1))
         {
+            if (!broker.startsWith("[") && broker.indexOf(':') != broker.lastIndexOf(':'))
+            {
+                throw invalid(spec, "an IPv6 broker must be in brackets, e.g. kafka://[2001:db8::1]:9092/flows");
+            }
             final String hostAndPort = hasPort(broker) ? broker : broker + ":" + DEFAULT_KAFKA_PORT;
             final ExportTarget parsed = parseNetwork(spec, Format.PROTOBUF, Transport.TCP, hostAndPort);
             brokers.append(brokers.isEmpty() ? "" : ",").append(parsed.hostText()).append(':').append(parsed.port());

@@ -38,6 +38,14 @@ class KafkaTargetTest
     }
 
     @Test
+    void anIpv6BrokerWithoutBracketsSaysHowToWriteIt()
+    {
+        final IllegalArgumentException ex =
+            assertThrows(IllegalArgumentException.class, () -> ExportTarget.parse("kafka://2001:db8::1/flows"));
+        assertTrue(ex.getMessage().contains("kafka://[2001:db8::1]:9092/flows"), ex.getMessage());
+    }
+
+    @Test
     void onlyAKafkaTargetHasATopic()
     {
         assertThrows(IllegalArgumentException.class, () -> new ExportTarget(

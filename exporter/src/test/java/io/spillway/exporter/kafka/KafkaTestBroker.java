@@ -106,29 +106,46 @@ public final class KafkaTestBroker implements AutoCloseable
         return records;
     }
 
-    /**
-     * Stops the broker (the node's controller stays up) and starts it again on the same port after {@code down},
-     * while the test goes on: clients see the broker gone, then back.
-     */
-    public Thread restartBrokerAfter(final Duration down) throws Exception
+    /** Stops the broker; the node's controller stays up, and {@link #startBrokerAgain} brings it back. */
+    public void stopBroker()
     {
-        final kafka.server.BrokerServer server = cluster.brokers().values().iterator().next();
+        final kafka.server.BrokerServer server = broker();
         server.shutdown();
         server.awaitShutdown();
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker} on the same port, with its data. */
+    public void startBrokerAgain()
+    {
+        broker().startup();
+    }
+
+    /**
+     * Stops the broker now and starts it again after {@code down} on another thread, while the test goes on:
+     * clients see the broker gone, then back.
+     */
+    public Thread restartBrokerAfter(final Duration down)
+    {
+        stopBroker();
         final Thread restart = new Thread(() ->
         {
             try
             {
                 Thread.sleep(down.toMillis());
-                server.startup();
+                startBrokerAgain();
             }
-            catch (final Exception ex)
+            catch (final InterruptedException ex)
             {
-                throw new IllegalStateException(ex);
+                Thread.currentThread().interrupt();
             }
         }, "kafka-test-broker-restart");
         restart.start();
         return restart;
+    }
+
+    private kafka.server.BrokerServer broker()
+    {
+        return cluster.brokers().values().iterator().next();
     }
 
     /** Stops the broker and controller for good: clients then see connections refused. */

@@ -110,6 +110,62 @@ class KafkaExportTest
         assertMatchesInOrderPerPartition(expected, received, values);
     }
 
+    /**
+     * A paced run (nintendo.pcap, 28 s of traffic, at 4 times its pace, a record per active flow each second) loses
+     * its broker after 2 s; the probe goes on without waiting for it, and at the end gives up on what the broker
+     * never took, after the close bound. Once the broker is back, the topic holds exactly what the summary counts
+     * as delivered, and delivered + dropped = produced = the JSON lines of the run.
+     */
+    @Test
+    void aBrokerLostMidRunEndsAsCountedDropsAndTheTopicHoldsTheDelivered() throws Exception
+    {
+        broker.createTopic("flows-outage", PARTITIONS);
+        final Path json = dir.resolve("outage.jsonl");
+        final CommandRun[] run = new CommandRun[1];
+        final Thread probe = new Thread(() -> run[0] = CommandRun.of("-r", TestCaptures.file("nintendo.pcap").toString(),
+            "--replay-speed", "4", "--active-timeout", "1", "--no-dpi", "--queues", "2", "--export", "json:" + json,
+            "--export", "kafka://" + broker.bootstrapServers() + "/flows-outage"));
+        probe.start();
+        Thread.sleep(2_000);
+        broker.stopBroker();
+        probe.join(60_000);
+        broker.startBrokerAgain();
+        assertTrue(null != run[0], "the probe ended");
+        assertEquals(ProbeCommand.EXIT_OK, run[0].exit(), run[0].stderr());
+
+        final java.util.regex.Matcher counts = java.util.regex.Pattern
+            .compile("produced (\\d+), delivered (\\d+), dropped (\\d+)").matcher(run[0].stderr());
+        assertTrue(counts.find(), run[0].stderr());
+        final long produced = Long.parseLong(counts.group(1));
+        final long delivered = Long.parseLong(counts.group(2));
+        final long dropped = Long.parseLong(counts.group(3));
+        final List<JsonNode> lines = new ArrayList<>();
+        for (final String line : Files.readAllLines(json, StandardCharsets.US_ASCII))
+        {
+            lines.add(JSON.readTree(line));
+        }
+        final List<ConsumerRecord<byte[], byte[]>> received =
+            broker.consume("flows-outage", PARTITIONS, delivered, Duration.ofSeconds(60));
+        System.out.printf("kafka outage: %d records produced, %d delivered, %d dropped, %d in the topic%n",
+            produced, delivered, dropped, received.size());
+        assertEquals(lines.size(), produced, "every record of the run went to the Kafka exporter");
+        assertEquals(produced, delivered + dropped, run[0].stderr());
+        assertTrue(delivered > 0 && dropped > 0, "records before and after the broker went: " + run[0].stderr());
+        assertEquals(delivered, received.size(), "the topic holds the delivered records");
+        assertTrue(run[0].stderr().contains(dropped + " dropped"), "in the export line: " + run[0].stderr());
+
+        final Set<Map<String, String>> expected = new HashSet<>();
+        for (final JsonNode line : lines)
+        {
+            expected.add(comparable(line));
+        }
+        for (final ConsumerRecord<byte[], byte[]> record : received)
+        {
+            assertTrue(expected.contains(comparable(io.spillway.flow.v1.FlowRecord.parseFrom(record.value()))),
+                "a record of the run");
+        }
+    }
+
     @Test
     void aBrokerNotThereAtStartIsAUsageErrorNamingIt() throws Exception
     {

@@ -2,6 +2,7 @@ package io.spillway.exporter;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Objects;
  *   ipfix:file:PATH          IPFIX file (RFC 5655)
  *   protobuf:PATH            length-delimited Protobuf messages to a file
  *   protobuf:tcp://HOST:PORT length-delimited Protobuf messages over TCP
+ *   kafka://BROKER[,BROKER]/TOPIC  records to a Kafka topic; BROKER is HOST[:PORT], PORT 9092 by default
  * </pre>
  * HOST is a name or an IPv4 literal, or an IPv6 literal in brackets ({@code [2001:db8::1]}); PORT is 1..65535.
  * Parsing checks syntax only: names are not resolved and files are not touched.
@@ -25,13 +27,21 @@ import java.util.Objects;
  * @param host      collector host for {@link Transport#UDP} and {@link Transport#TCP} (brackets removed), else null.
  * @param port      collector port for {@link Transport#UDP} and {@link Transport#TCP}, else 0.
  * @param path      the file for {@link Transport#FILE}, else null.
+ * @param topic     the topic for {@link Transport#KAFKA}, else null; {@code host} then holds the bootstrap brokers
+ *                  as Kafka's {@code bootstrap.servers} takes them ({@code HOST:PORT[,HOST:PORT]}), port is 0.
  */
-public record ExportTarget(Format format, Transport transport, String host, int port, Path path)
+public record ExportTarget(Format format, Transport transport, String host, int port, Path path, String topic)
 {
     /** The accepted forms, for messages. */
     public static final String ACCEPTED_FORMS =
         "json:- (standard output), json:PATH, ipfix:udp://HOST:PORT, ipfix:tcp://HOST:PORT, ipfix:file:PATH, " +
-        "protobuf:PATH, protobuf:tcp://HOST:PORT";
+        "protobuf:PATH, protobuf:tcp://HOST:PORT, kafka://BROKER[,BROKER]/TOPIC";
+
+    /** The port a Kafka broker listens on when the spec names none. */
+    public static final int DEFAULT_KAFKA_PORT = 9092;
+    private static final String KAFKA_PREFIX = "//";
+    /** Kafka's own limit (Topic.MAX_NAME_LENGTH) and legal characters. */
+    private static final int MAX_TOPIC_LENGTH = 249;
 
     private static final String STDOUT_PATH = "-";
     private static final String FILE_PREFIX = "file:";
@@ -44,7 +54,9 @@ public record ExportTarget(Format format, Transport transport, String host, int 
     {
         JSON("json"),
         IPFIX("ipfix"),
-        PROTOBUF("protobuf");
+        PROTOBUF("protobuf"),
+        /** Records to a Kafka topic; the value encoding (Protobuf or JSON) is a Kafka option, not the scheme. */
+        KAFKA("kafka");
 
         private final String scheme;
 
@@ -66,7 +78,15 @@ public record ExportTarget(Format format, Transport transport, String host, int 
         STDOUT,
         FILE,
         UDP,
-        TCP
+        TCP,
+        KAFKA
+    }
+
+    /** A target without a topic: every format but Kafka. */
+    public ExportTarget(final Format format, final Transport transport, final String host, final int port,
+        final Path path)
+    {
+        this(format, transport, host, port, path, null);
     }
 
     /**
@@ -81,17 +101,26 @@ public record ExportTarget(Format format, Transport transport, String host, int 
         final boolean network = Transport.UDP == transport || Transport.TCP == transport;
         final boolean supported = switch (format)
         {
-            case JSON -> !network;
-            case IPFIX -> Transport.STDOUT != transport;
+            case JSON -> !network && Transport.KAFKA != transport;
+            case IPFIX -> Transport.STDOUT != transport && Transport.KAFKA != transport;
             case PROTOBUF -> Transport.FILE == transport || Transport.TCP == transport;
+            case KAFKA -> Transport.KAFKA == transport;
         };
         if (!supported)
         {
             throw new IllegalArgumentException(format + " export has no " + transport + " transport");
         }
 
-        final boolean hostAndPortFit = network ?
-            null != host && !host.isEmpty() && port >= 1 && port <= MAX_PORT : null == host && 0 == port;
+        final boolean kafka = Transport.KAFKA == transport;
+        if (kafka != (null != topic && !topic.isEmpty()))
+        {
+            throw new IllegalArgumentException("a KAFKA target, and only one, has a topic: " + transport + " topic=" +
+                topic);
+        }
+
+        final boolean hostAndPortFit = network || kafka ?
+            null != host && !host.isEmpty() && (kafka ? 0 == port : port >= 1 && port <= MAX_PORT) :
+            null == host && 0 == port;
         if (!hostAndPortFit || (Transport.FILE == transport) != (null != path))
         {
             throw new IllegalArgumentException("inconsistent " + transport + " target: host=" + host + " port=" + port +
@@ -156,7 +185,18 @@ public record ExportTarget(Format format, Transport transport, String host, int 
             return new ExportTarget(Format.PROTOBUF, Transport.FILE, null, 0, parsePath(spec, rest));
         }
 
+        if (Format.KAFKA.scheme().equalsIgnoreCase(scheme))
+        {
+            return parseKafka(spec, rest);
+        }
+
         throw invalid(spec, "unknown scheme '" + scheme + "'");
+    }
+
+    /** The bootstrap brokers of a Kafka target, each HOST:PORT (IPv6 in brackets). */
+    public List<String> brokers()
+    {
+        return Transport.KAFKA == transport ? List.of(host.split(",")) : List.of();
     }
 
     /** The canonical spec of this target, which {@link #parse} turns back into an equal target. */
@@ -169,6 +209,7 @@ public record ExportTarget(Format format, Transport transport, String host, int 
             case FILE -> Format.IPFIX == format ? FILE_PREFIX + path : path.toString();
             case UDP -> UDP_PREFIX + hostText() + ":" + port;
             case TCP -> TCP_PREFIX + hostText() + ":" + port;
+            case KAFKA -> KAFKA_PREFIX + host + "/" + topic;
         };
 
         return format.scheme() + ":" + location;
@@ -205,6 +246,65 @@ public record ExportTarget(Format format, Transport transport, String host, int 
         }
 
         return parseNetwork(spec, Format.IPFIX, transport, rest.substring(transportPrefix.length()));
+    }
+
+    /** {@code //BROKER[,BROKER]/TOPIC}: each broker as a network host with an optional port. */
+    private static ExportTarget parseKafka(final String spec, final String rest)
+    {
+        if (!rest.startsWith(KAFKA_PREFIX))
+        {
+            throw invalid(spec, "Kafka needs kafka://BROKER[,BROKER]/TOPIC");
+        }
+
+        final String location = rest.substring(KAFKA_PREFIX.length());
+        final int slash = location.indexOf('/');
+        if (slash < 0)
+        {
+            throw invalid(spec, "it has no /TOPIC after the brokers");
+        }
+
+        final String topic = location.substring(slash + 1);
+        if (topic.isEmpty() || topic.length() > MAX_TOPIC_LENGTH || ".".equals(topic) || "..".equals(topic) ||
+            !isTopicText(topic))
+        {
+            throw invalid(spec, "'" + topic + "' is not a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -)");
+        }
+
+        final StringBuilder brokers = new StringBuilder();
+        for (final String broker : location.substring(0, slash).split(",", -1))
+        {
+            if (!broker.startsWith("[") && broker.indexOf(':') != broker.lastIndexOf(':'))
+            {
+                throw invalid(spec, "an IPv6 broker must be in brackets, e.g. kafka://[2001:db8::1]:9092/flows");
+            }
+            final String hostAndPort = hasPort(broker) ? broker : broker + ":" + DEFAULT_KAFKA_PORT;
+            final ExportTarget parsed = parseNetwork(spec, Format.PROTOBUF, Transport.TCP, hostAndPort);
+            brokers.append(brokers.isEmpty() ? "" : ",").append(parsed.hostText()).append(':').append(parsed.port());
+        }
+
+        return new ExportTarget(Format.KAFKA, Transport.KAFKA, brokers.toString(), 0, null, topic);
+    }
+
+    /** HOST:PORT or [IPV6]:PORT, as opposed to a bare HOST or [IPV6]. */
+    private static boolean hasPort(final String broker)
+    {
+        final int close = broker.lastIndexOf(']');
+        return broker.indexOf(':', close + 1) >= 0 && !(close < 0 && broker.startsWith("["));
+    }
+
+    private static boolean isTopicText(final String topic)
+    {
+        for (int i = 0; i < topic.length(); i++)
+        {
+            final char c = topic.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                c == '_' || c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ExportTarget parseNetwork(

@@ -8,6 +8,9 @@ import io.spillway.exporter.ipfix.IpfixTransport;
 import io.spillway.exporter.ipfix.TcpTransport;
 import io.spillway.exporter.ipfix.UdpTransport;
 import io.spillway.exporter.json.JsonLinesExporter;
+import io.spillway.exporter.kafka.KafkaExporter;
+import io.spillway.exporter.kafka.KafkaOptions;
+import io.spillway.exporter.kafka.KafkaProducers;
 import io.spillway.exporter.protobuf.ProtobufExporter;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
@@ -77,12 +80,55 @@ public final class Exporters
      */
     public static FlowExporter open(final ExportTarget target, final IpfixOptions ipfixOptions)
     {
+        return open(target, ipfixOptions, KafkaOptions.DEFAULTS);
+    }
+
+    /**
+     * Parses {@code spec} and opens its exporter; {@code ipfixOptions} apply to IPFIX, {@code kafkaOptions} to Kafka.
+     *
+     * @throws IllegalArgumentException when the spec is invalid or its collector or brokers cannot be reached.
+     * @throws UncheckedIOException     when the output cannot be opened.
+     */
+    public static FlowExporter open(final String spec, final IpfixOptions ipfixOptions,
+        final KafkaOptions kafkaOptions)
+    {
+        return open(ExportTarget.parse(spec), ipfixOptions, kafkaOptions);
+    }
+
+    /**
+     * Opens the exporter for {@code target}; a Kafka target's brokers must answer and its topic have partitions
+     * within {@link KafkaOptions#startTimeout()}.
+     */
+    public static FlowExporter open(final ExportTarget target, final IpfixOptions ipfixOptions,
+        final KafkaOptions kafkaOptions)
+    {
         return switch (target.format())
         {
             case JSON -> openJson(target);
             case IPFIX -> openIpfix(target, ipfixOptions, SystemEpochClock.INSTANCE, STDERR_LOG);
             case PROTOBUF -> openProtobuf(target, STDERR_LOG);
+            case KAFKA -> openKafka(target, kafkaOptions, STDERR_LOG);
         };
+    }
+
+    /** Opens a Kafka exporter with a given sink for its log lines (tests use it). */
+    public static KafkaExporter openKafka(final ExportTarget target, final KafkaOptions options,
+        final Consumer<String> log)
+    {
+        if (ExportTarget.Format.KAFKA != target.format())
+        {
+            throw new IllegalArgumentException("export target '" + target + "' is not Kafka");
+        }
+
+        try
+        {
+            return new KafkaExporter(KafkaProducers.open(target, options, log), target.topic(), target.toString(),
+                options, log);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("export target '" + target + "': " + ex.getMessage(), ex);
+        }
     }
 
     /**
@@ -108,7 +154,7 @@ public final class Exporters
                 case FILE -> ProtobufExporter.openFile(target.path(), log);
                 case TCP -> ProtobufExporter.openTcp(
                     target.host(), target.port(), ProtobufExporter.DEFAULT_BUFFER_CAPACITY, log);
-                case UDP, STDOUT -> throw new IllegalArgumentException("Protobuf has no " + target.transport() +
+                case UDP, STDOUT, KAFKA -> throw new IllegalArgumentException("Protobuf has no " + target.transport() +
                     " transport");
             };
         }
@@ -146,7 +192,8 @@ public final class Exporters
                     new IpfixTemplates(options.enterpriseNumber(), options.flows())), clock, log);
                 case TCP -> TcpTransport.open(target.host(), target.port(), options, clock, log);
                 case FILE -> FileTransport.open(target.path(), clock, log);
-                case STDOUT -> throw new IllegalArgumentException("IPFIX has no standard output transport");
+                case STDOUT, KAFKA -> throw new IllegalArgumentException("IPFIX has no " + target.transport() +
+                    " transport");
             };
         }
         catch (final IllegalArgumentException ex)

@@ -22,6 +22,12 @@ public interface FlowExporter extends AutoCloseable
         return 0;
     }
 
+    /** A line for the run summary once closed (what was sent, delivered, dropped), or null to print none. */
+    default String summary()
+    {
+        return null;
+    }
+
     /** Flushes and releases everything. */
     @Override
     void close();

@@ -10,13 +10,13 @@ import java.nio.charset.StandardCharsets;
  * The generated {@code spillway.flow.v1.FlowRecord} for a flyweight record, built field by field through the
  * official builder and the rules of docs/protobuf.md, independently of {@link ProtobufRecordEncoder}.
  */
-final class OfficialRecords
+public final class OfficialRecords
 {
     private OfficialRecords()
     {
     }
 
-    static io.spillway.flow.v1.FlowRecord of(final FlowRecord record)
+    public static io.spillway.flow.v1.FlowRecord of(final FlowRecord record)
     {
         final io.spillway.flow.v1.FlowRecord.Builder message = io.spillway.flow.v1.FlowRecord.newBuilder()
             .setIpVersion(record.ipVersion())

@@ -11,6 +11,7 @@ import io.spillway.exporter.Exporters;
 import io.spillway.exporter.FlowExporter;
 import io.spillway.exporter.ipfix.IpfixFlows;
 import io.spillway.exporter.ipfix.IpfixOptions;
+import io.spillway.exporter.kafka.KafkaOptions;
 import io.spillway.offload.OffloadAction;
 import io.spillway.probe.dpi.DpiUntil;
 import io.spillway.probe.flow.FlowTimeouts;
@@ -87,7 +88,8 @@ public final class ProbeCommand implements Callable<Integer>
 
     @Option(names = "--export", paramLabel = "TARGET",
         description = "Where records go: json:- (stdout, the default), json:PATH, ipfix:udp://HOST:PORT, " +
-            "ipfix:tcp://HOST:PORT, ipfix:file:PATH, protobuf:PATH or protobuf:tcp://HOST:PORT. Repeat for several.")
+            "ipfix:tcp://HOST:PORT, ipfix:file:PATH, protobuf:PATH, protobuf:tcp://HOST:PORT or " +
+            "kafka://BROKER[,BROKER]/TOPIC (docs/kafka.md). Repeat for several.")
     private List<String> exports = new ArrayList<>();
 
     @Option(names = "--ipfix-flows", paramLabel = "bi|uni",
@@ -112,6 +114,19 @@ public final class ProbeCommand implements Callable<Integer>
         description = "Private enterprise number of Spillway's own IPFIX elements (default: ${DEFAULT-VALUE}, " +
             "RFC 5612's documentation number: set your own).")
     private long ipfixEnterprise = IpfixOptions.DOCUMENTATION_ENTERPRISE_NUMBER;
+
+    @Option(names = "--kafka-value", paramLabel = "protobuf|json",
+        description = "Kafka record values: one spillway.flow.v1.FlowRecord message (default) or one JSON line.")
+    private String kafkaValue = KafkaOptions.Value.PROTOBUF.toString();
+
+    @Option(names = "--kafka-buffer", paramLabel = "BYTES", converter = CountConverter.class,
+        description = "Kafka producer buffer (buffer.memory), e.g. 32M (default), at least 1M. Records that find it " +
+            "full, while the brokers are slow or down, are dropped and counted, never waited for.")
+    private int kafkaBuffer = (int)KafkaOptions.DEFAULT_BUFFER_BYTES;
+
+    @Option(names = "--kafka-compression", paramLabel = "CODEC",
+        description = "Kafka compression.type: none, gzip, snappy, lz4 or zstd (default: ${DEFAULT-VALUE}).")
+    private String kafkaCompression = KafkaOptions.DEFAULT_COMPRESSION;
 
     @Option(names = "--no-dpi", description = "Do not classify applications (DPI is on by default).")
     private boolean noDpi;
@@ -204,10 +219,12 @@ public final class ProbeCommand implements Callable<Integer>
                 .withEnterpriseNumber(ipfixEnterprise)
                 .withFlows(ipfixFlows)
                 .withIgnoredPackets(counters::packetsNotAccounted);
+            final KafkaOptions kafka = KafkaOptions.DEFAULTS.withValue(KafkaOptions.Value.parse(kafkaValue))
+                .withBufferBytes(kafkaBuffer).withCompression(kafkaCompression);
             final List<String> targets = exports.isEmpty() ? List.of("json:-") : exports;
             for (final String target : targets)
             {
-                exporters.add(Exporters.open(target, ipfix));
+                exporters.add(Exporters.open(target, ipfix, kafka));
             }
             final ProbeResult result;
             // The endpoint is up before the device opens: a scrape sees every counter from 0, as registered.
@@ -230,7 +247,7 @@ public final class ProbeCommand implements Callable<Integer>
                     progress.clear();
                 }
             }
-            RunSummary.print(err, result);
+            RunSummary.print(err, result, exporters);
             return result.problems().isEmpty() ? EXIT_OK : EXIT_DAMAGED_INPUT;
         }
         catch (final DeviceUnavailableException ex)

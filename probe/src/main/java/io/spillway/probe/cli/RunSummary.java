@@ -1,6 +1,7 @@
 package io.spillway.probe.cli;
 
 import io.spillway.exporter.FlowEndReason;
+import io.spillway.exporter.FlowExporter;
 import io.spillway.offload.ExpiryCause;
 import io.spillway.offload.LearnResult;
 import io.spillway.device.InputProblem;
@@ -14,6 +15,7 @@ import io.spillway.probe.pipeline.ProbeResult;
 import io.spillway.probe.pipeline.QueueStats;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 
 /** The end-of-run summary an operator reads on stderr. */
@@ -24,6 +26,12 @@ final class RunSummary
     }
 
     static void print(final PrintStream out, final ProbeResult result)
+    {
+        print(out, result, List.of());
+    }
+
+    /** The summary, with a line under the export line from each exporter that has one (Kafka's counts). */
+    static void print(final PrintStream out, final ProbeResult result, final List<FlowExporter> exporters)
     {
         final CaptureStats capture = result.capture();
         final double seconds = result.elapsedNs() / 1e9;
@@ -89,6 +97,13 @@ final class RunSummary
         out.println("  cpu      " + cpu);
         out.printf(Locale.ROOT, "  export   %s records exported, %s dropped%n",
             n(result.recordsExported()), n(result.recordsDropped()));
+        for (final FlowExporter exporter : exporters)
+        {
+            if (exporter.summary() != null)
+            {
+                out.println("           " + exporter.summary());
+            }
+        }
         for (final InputProblem problem : result.problems())
         {
             out.println((problem.damage() != null ? "  damaged  " : "  lost     ") + problem +
